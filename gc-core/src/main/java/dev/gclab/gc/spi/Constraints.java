@@ -1,0 +1,17 @@
+package dev.gclab.gc.spi;
+
+/**
+ * What a collector requires of the heap and the mutator, declared once per collector (MMTk's plan
+ * constraints). Reports print these beside the results, and the conformance suites use them to state
+ * which rules apply (immediate death by count, moved addresses, ...).
+ *
+ * @param movesObjects      objects may change address at a collection (roots and handles are updated)
+ * @param barrier           the write barrier the collector installs
+ * @param needsRefCounts    per-object counts are kept (and dirty pages as they change)
+ * @param generational      has a young collection distinct from a full one
+ * @param incremental       can do bounded steps of work between mutator operations
+ * @param supportsPinning   honours pin bits (a pinned object never moves)
+ */
+public record Constraints(boolean movesObjects, BarrierKind barrier, boolean needsRefCounts,
+                          boolean generational, boolean incremental, boolean supportsPinning) {
+}

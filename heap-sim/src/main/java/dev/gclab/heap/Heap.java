@@ -1,0 +1,248 @@
+package dev.gclab.heap;
+
+import dev.gclab.heap.memory.HeapMemory;
+import dev.gclab.heap.meta.SideMetadataSpec;
+import dev.gclab.heap.meta.SideTable;
+import dev.gclab.heap.object.LayoutRegistry;
+import dev.gclab.heap.object.ObjectModel;
+import dev.gclab.heap.roots.HandleTable;
+import dev.gclab.heap.roots.Roots;
+import dev.gclab.heap.span.PageHeap;
+import dev.gclab.heap.span.SizeClasses;
+import dev.gclab.heap.span.Span;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The simulated heap: memory, spans, layouts, side tables, roots and handles, with no collection
+ * policy of its own.
+ *
+ * <p>Design. Memory ({@link HeapMemory}) is committed in 64 MiB chunks up to a fixed maximum. The
+ * {@link PageHeap} cuts it into 8 KiB pages and hands out runs of pages as {@link Span}s, and maps
+ * every page back to its span so {@link #spanOf(long)} is O(1). Small objects (up to 32 KiB) are
+ * rounded up to one of 67 size classes; a span holds objects of one class and one "scan kind": spans
+ * of objects without references ({@code noScan}: byte and long arrays, data-only layouts) are kept
+ * apart, as Go does, so marking can blacken such objects without reading them. A span class is
+ * {@code sizeClass << 1 | noScan}. Each span class has a current span that allocation takes slots
+ * from (trailing-zero count over the complement of the alloc bits), and a list of partially free
+ * spans to take the next one from; when none is left a fresh span comes from the page heap. Large
+ * objects get a span of their own.
+ *
+ * <p>Occupancy. {@link #inUseBytes()} is the sum of slot sizes of all objects in use (allocated since
+ * the last sweep plus survivors); a collector sets {@link #setCollectionTrigger(long) the trigger},
+ * and the mutator calls the collector when occupancy reaches it. Sweeping (the collector's) reports
+ * back through {@link #sweptSpan(Span, int)} and {@link #finishSweep()}.
+ *
+ * <p>Metadata. Alloc, mark and pin bits live in each span, indexed by slot. Anything else a collector
+ * needs per address (counts, cards, forwarding, finalized bits) is declared as a
+ * {@link SideMetadataSpec} and created with {@link #sideTable(SideMetadataSpec)}; the heap grows
+ * every side table with the memory. Whether marks live in the side bitmap or in headers is
+ * {@link HeapConfig#markBits()}.
+ */
+public final class Heap implements AutoCloseable {
+    private static final int SPAN_CLASSES = SizeClasses.COUNT << 1;
+
+    private final HeapConfig config;
+    private final HeapMemory memory;
+    private final PageHeap pages;
+    private final LayoutRegistry layouts = new LayoutRegistry();
+    private final Roots roots = new Roots();
+    private final HandleTable handles = new HandleTable();
+    private final WorkCounters counters = new WorkCounters();
+    private final List<SideTable> sideTables = new ArrayList<>();
+
+    private final Span[] current = new Span[SPAN_CLASSES];
+    private final Span[][] partial = new Span[SPAN_CLASSES][];
+    private final int[] partialCount = new int[SPAN_CLASSES];
+    private Span[] spans = new Span[64];
+    private int spanCount;
+
+    private long inUseBytes;
+    private long trigger = Long.MAX_VALUE;
+    private long peakInUseBytes;
+    private int knownChunks;
+
+    public Heap(HeapConfig config) {
+        this.config = config;
+        this.memory = new HeapMemory(config.maxBytes());
+        this.pages = new PageHeap(memory);
+        for (int i = 0; i < SPAN_CLASSES; i++) partial[i] = new Span[4];
+    }
+
+    public HeapConfig config() { return config; }
+    public HeapMemory memory() { return memory; }
+    public LayoutRegistry layouts() { return layouts; }
+    public Roots roots() { return roots; }
+    public HandleTable handles() { return handles; }
+    public WorkCounters counters() { return counters; }
+    public PageHeap pages() { return pages; }
+
+    public long maxBytes() { return memory.maxBytes(); }
+    public long committedBytes() { return memory.committedBytes(); }
+    public long inUseBytes() { return inUseBytes; }
+    public long peakInUseBytes() { return peakInUseBytes; }
+    public long collectionTrigger() { return trigger; }
+    /** Sets the occupancy (bytes in use) at which allocation calls the collector. */
+    public void setCollectionTrigger(long bytes) { trigger = bytes; }
+    public boolean triggerReached() { return inUseBytes >= trigger; }
+
+    /** The span holding {@code address}, or null. */
+    public Span spanOf(long address) { return pages.spanOf(address); }
+
+    /** Creates a side table for {@code spec}, kept as large as the committed heap. */
+    public SideTable sideTable(SideMetadataSpec spec) {
+        SideTable t = new SideTable(spec);
+        t.ensureChunks(memory.chunkCount());
+        sideTables.add(t);
+        return t;
+    }
+
+    public List<SideTable> sideTables() { return List.copyOf(sideTables); }
+
+    /**
+     * Allocates an object and writes its header; the rest of it is zero. No collection is run here:
+     * the mutator polls the collector first.
+     *
+     * @return the object's address, or 0 if the heap has no room (the caller collects and retries)
+     */
+    public long allocate(int layoutId, int length, long size) {
+        boolean noScan = layouts.isNoScan(layoutId);
+        long obj;
+        long slotBytes;
+        if (size <= SizeClasses.MAX_SMALL_SIZE) {
+            int spanClass = (SizeClasses.classOf(size) << 1) | (noScan ? 1 : 0);
+            Span s = current[spanClass];
+            int slot = s == null ? -1 : s.nextFreeSlot();
+            if (slot < 0) {
+                s = refill(spanClass);
+                if (s == null) return 0;
+                slot = s.nextFreeSlot();
+            }
+            slotBytes = s.elemSize;
+            obj = s.base + slot * slotBytes;
+            if (s.needZero) memory.zero(obj + ObjectModel.HEADER_BYTES, size - ObjectModel.HEADER_BYTES);
+        } else {
+            int npages = (int) ((size + SizeClasses.PAGE_BYTES - 1) >>> SizeClasses.PAGE_SHIFT);
+            Span s = newSpan(npages, 0, noScan, (long) npages << SizeClasses.PAGE_SHIFT);
+            if (s == null) return 0;
+            s.nextFreeSlot();
+            slotBytes = s.elemSize;
+            obj = s.base;
+            if (s.needZero) memory.zero(obj + ObjectModel.HEADER_BYTES, size - ObjectModel.HEADER_BYTES);
+        }
+        memory.setLong(obj, ObjectModel.header(layoutId, length));
+        inUseBytes += slotBytes;
+        if (inUseBytes > peakInUseBytes) peakInUseBytes = inUseBytes;
+        counters.allocations++;
+        counters.allocatedBytes += slotBytes;
+        return obj;
+    }
+
+    private Span refill(int spanClass) {
+        int n = partialCount[spanClass];
+        while (n > 0) {
+            Span s = partial[spanClass][--n];
+            partialCount[spanClass] = n;
+            s.partialIndex = -1;
+            if (!s.isFull()) {
+                current[spanClass] = s;
+                return s;
+            }
+        }
+        int sc = spanClass >>> 1;
+        Span s = newSpan(SizeClasses.pages(sc), sc, (spanClass & 1) != 0, SizeClasses.size(sc));
+        current[spanClass] = s;
+        return s;
+    }
+
+    private Span newSpan(int npages, int sizeClass, boolean noScan, long elemSize) {
+        Span s = pages.allocSpan(npages, sizeClass, noScan, elemSize);
+        if (s == null) return null;
+        if (memory.chunkCount() != knownChunks) {
+            knownChunks = memory.chunkCount();
+            for (SideTable t : sideTables) t.ensureChunks(knownChunks);
+        }
+        if (spanCount == spans.length) spans = java.util.Arrays.copyOf(spans, spanCount * 2);
+        s.listIndex = spanCount;
+        spans[spanCount++] = s;
+        return s;
+    }
+
+    // ---- iteration and sweeping support, for collectors and the verifier ----
+
+    public int spanCount() { return spanCount; }
+    /** The i-th in-use span (order changes when spans are freed). */
+    public Span span(int i) { return spans[i]; }
+
+    /** Starts a sweep: allocation will no longer take slots from the current spans. */
+    public void beginSweep() {
+        java.util.Arrays.fill(current, null);
+        for (int i = 0; i < SPAN_CLASSES; i++) {
+            for (int j = 0; j < partialCount[i]; j++) partial[i][j].partialIndex = -1;
+            partialCount[i] = 0;
+        }
+    }
+
+    /**
+     * Records the result of sweeping span {@code s}: it now holds {@code live} objects. A span with
+     * none is returned to the page heap (removing it from the span list: iterate backwards when
+     * sweeping); one with free slots becomes available to allocation.
+     */
+    public void sweptSpan(Span s, int live) {
+        if (live == 0) {
+            int i = s.listIndex;
+            Span last = spans[--spanCount];
+            spans[i] = last;
+            last.listIndex = i;
+            spans[spanCount] = null;
+            s.listIndex = -1;
+            pages.freeSpan(s);
+        } else if (live < s.nelems && s.sizeClass != 0) {
+            int sc = (s.sizeClass << 1) | (s.noScan ? 1 : 0);
+            if (partialCount[sc] == partial[sc].length) partial[sc] = java.util.Arrays.copyOf(partial[sc], partialCount[sc] * 2);
+            s.partialIndex = partialCount[sc];
+            partial[sc][partialCount[sc]++] = s;
+        }
+    }
+
+    /** Ends a sweep: recomputes occupancy from the spans. */
+    public void finishSweep() {
+        long bytes = 0;
+        for (int i = 0; i < spanCount; i++) bytes += spans[i].allocCount * spans[i].elemSize;
+        inUseBytes = bytes;
+    }
+
+    /** True if {@code address} is the start of an object in use. */
+    public boolean isObject(long address) {
+        Span s = pages.spanOf(address);
+        if (s == null) return false;
+        int idx = s.objIndex(address);
+        return idx < s.nelems && s.slotAddress(idx) == address && s.isAllocated(idx);
+    }
+
+    /** Number of objects in use (walks every span's bitmaps). */
+    public long objectCount() {
+        long n = 0;
+        for (int i = 0; i < spanCount; i++) n += spans[i].allocCount;
+        return n;
+    }
+
+    public long header(long obj) { return memory.getLong(obj); }
+    public int layoutOf(long obj) { return ObjectModel.layoutId(memory.getLong(obj)); }
+    public int lengthOf(long obj) { return ObjectModel.length(memory.getLong(obj)); }
+
+    /** Size in bytes of the object at {@code obj} (header included). */
+    public long sizeOf(long obj) {
+        long h = memory.getLong(obj);
+        return layouts.sizeOf(ObjectModel.layoutId(h), ObjectModel.length(h));
+    }
+
+    @Override
+    public void close() { memory.close(); }
+
+    @Override
+    public String toString() {
+        return String.format("heap[max=%,d committed=%,d inUse=%,d spans=%d]", maxBytes(), committedBytes(), inUseBytes, spanCount);
+    }
+}

@@ -1,0 +1,313 @@
+package dev.gclab.heap;
+
+import dev.gclab.heap.memory.HeapMemory;
+import dev.gclab.heap.object.LayoutKind;
+import dev.gclab.heap.object.LayoutRegistry;
+import dev.gclab.heap.object.ObjectModel;
+import dev.gclab.heap.roots.HandleTable;
+import dev.gclab.heap.roots.Roots;
+import dev.gclab.heap.span.Span;
+
+/**
+ * The API a mutator program (a workload, a test, a benchmark) uses on the simulated heap: allocate,
+ * read and write reference slots and data, push and pop frames of root slots, set globals, create
+ * and release handles. Reference stores go through the collector's write barrier, root stores
+ * through its root barrier, and allocation calls the collector when the heap's trigger is reached
+ * or the heap is full.
+ *
+ * <p>Rooting discipline. The collector sees only roots (frames, globals, handles) and the heap.
+ * An address held in a Java local across an allocation is not a root: keep it in a frame slot. A
+ * moving collector may change addresses at any allocation, so re-read addresses from roots after
+ * allocating.
+ *
+ * <p>Validation. Every access checks its object (see {@link AccessChecks}) and its slot or index,
+ * and throws {@link InvalidHeapAccessException} naming the address, the object and the slot; a
+ * failed check changes nothing.
+ */
+public final class Mutator {
+    private final Heap heap;
+    private final HeapMemory memory;
+    private final LayoutRegistry layouts;
+    private final Roots roots;
+    private final HandleTable handles;
+    private final WorkCounters counters;
+    private final GcHooks hooks;
+    private final boolean fullChecks;
+
+    public Mutator(Heap heap, GcHooks hooks) {
+        this.heap = heap;
+        this.memory = heap.memory();
+        this.layouts = heap.layouts();
+        this.roots = heap.roots();
+        this.handles = heap.handles();
+        this.counters = heap.counters();
+        this.hooks = hooks;
+        this.fullChecks = heap.config().checks() == AccessChecks.FULL;
+    }
+
+    public Heap heap() { return heap; }
+    public LayoutRegistry layouts() { return layouts; }
+
+    // ------------------------------------------------------------------ allocation
+
+    /** Allocates an object of a fixed layout, all reference slots null and data zero. */
+    public long allocate(int layoutId) {
+        if (!layouts.isValid(layoutId) || layouts.kind(layoutId) != LayoutKind.FIXED) {
+            throw new IllegalArgumentException(layoutProblem(layoutId, "a fixed layout"));
+        }
+        return alloc(layoutId, 0, layouts.fixedSize(layoutId));
+    }
+
+    /** Allocates an array of {@code length} elements (null references or zero data). */
+    public long allocateArray(int layoutId, int length) {
+        if (!layouts.isValid(layoutId) || layouts.kind(layoutId) == LayoutKind.FIXED) {
+            throw new IllegalArgumentException(layoutProblem(layoutId, "an array layout"));
+        }
+        if (length < 0) throw new IllegalArgumentException("negative array length " + length);
+        long size = layouts.sizeOf(layoutId, length);
+        if (size > HeapMemory.CHUNK_BYTES) {
+            throw new IllegalArgumentException(String.format("an array of %,d bytes exceeds the largest object size (%,d bytes)",
+                size, HeapMemory.CHUNK_BYTES));
+        }
+        return alloc(layoutId, length, size);
+    }
+
+    private String layoutProblem(int layoutId, String expected) {
+        return layouts.isValid(layoutId)
+            ? "layout " + layoutId + " (" + layouts.name(layoutId) + ") is " + layouts.kind(layoutId) + ", expected " + expected
+            : "layout " + layoutId + " is not registered (" + (layouts.count() - 1) + " layouts)";
+    }
+
+    private long alloc(int layoutId, int length, long size) {
+        if (heap.triggerReached()) hooks.pollCollection(size);
+        long obj = heap.allocate(layoutId, length, size);
+        if (obj == 0) {
+            hooks.collectForAllocation(size);
+            obj = heap.allocate(layoutId, length, size);
+            if (obj == 0) {
+                throw new OutOfHeapException(heap.maxBytes(), heap.committedBytes(), heap.inUseBytes(), size, hooks.name());
+            }
+        }
+        hooks.postAlloc(obj);
+        return obj;
+    }
+
+    // ------------------------------------------------------------------ references
+
+    /** Reads reference slot {@code slot} of {@code obj}. */
+    public long getRef(long obj, int slot) {
+        return memory.getLong(refSlotAddress(obj, slot, "getRef"));
+    }
+
+    /** Writes {@code value} (an object or 0) into reference slot {@code slot} of {@code obj}, through the barrier. */
+    public void setRef(long obj, int slot, long value) {
+        long addr = refSlotAddress(obj, slot, "setRef");
+        if (value != 0) checkValue(value, obj, slot);
+        long old = memory.getLong(addr);
+        memory.setLong(addr, value);
+        counters.barrierCalls++;
+        hooks.writeBarrier(obj, addr, old, value);
+    }
+
+    /** Number of reference slots of {@code obj}. */
+    public int refSlots(long obj) {
+        long h = headerOf(obj, "refSlots", -1);
+        return layouts.refSlots(ObjectModel.layoutId(h), ObjectModel.length(h));
+    }
+
+    public int layoutOf(long obj) { return ObjectModel.layoutId(headerOf(obj, "layoutOf", -1)); }
+    public int length(long obj) { return ObjectModel.length(headerOf(obj, "length", -1)); }
+
+    private long refSlotAddress(long obj, int slot, String op) {
+        long h = headerOf(obj, op, slot);
+        int lid = ObjectModel.layoutId(h);
+        switch (layouts.kind(lid)) {
+            case FIXED -> {
+                if (slot < 0 || slot >= layouts.fixedRefCount(lid)) throw slotRange(op, obj, slot, lid, layouts.fixedRefCount(lid));
+                return ObjectModel.wordAddress(obj, layouts.refWord(lid, slot));
+            }
+            case REF_ARRAY -> {
+                int n = ObjectModel.length(h);
+                if (slot < 0 || slot >= n) throw slotRange(op, obj, slot, lid, n);
+                return ObjectModel.wordAddress(obj, slot);
+            }
+            default -> throw new InvalidHeapAccessException(op, obj, obj, slot,
+                "object of layout " + layouts.name(lid) + " has no reference slots");
+        }
+    }
+
+    private InvalidHeapAccessException slotRange(String op, long obj, int slot, int lid, int n) {
+        return new InvalidHeapAccessException(op, obj, obj, slot,
+            "slot out of range: layout " + layouts.name(lid) + " object has " + n + " reference slots");
+    }
+
+    // ------------------------------------------------------------------ data
+
+    /** Reads data word {@code index} of a fixed-layout object, or element {@code index} of a long[] array. */
+    public long getLong(long obj, int index) { return memory.getLong(dataWordAddress(obj, index, "getLong")); }
+    public void setLong(long obj, int index, long value) { memory.setLong(dataWordAddress(obj, index, "setLong"), value); }
+    public double getDouble(long obj, int index) { return memory.getDouble(dataWordAddress(obj, index, "getDouble")); }
+    public void setDouble(long obj, int index, double value) { memory.setDouble(dataWordAddress(obj, index, "setDouble"), value); }
+
+    /** Reads element {@code index} of a byte[] array. */
+    public byte getByte(long obj, int index) { return memory.getByte(byteAddress(obj, index, "getByte")); }
+    public void setByte(long obj, int index, byte value) { memory.setByte(byteAddress(obj, index, "setByte"), value); }
+
+    private long dataWordAddress(long obj, int index, String op) {
+        long h = headerOf(obj, op, index);
+        int lid = ObjectModel.layoutId(h);
+        if (layouts.kind(lid) == LayoutKind.FIXED) {
+            int n = layouts.fixedDataCount(lid);
+            if (index < 0 || index >= n) throw dataRange(op, obj, index, lid, n);
+            return ObjectModel.wordAddress(obj, layouts.dataWord(lid, index));
+        }
+        if (layouts.kind(lid) == LayoutKind.DATA_ARRAY && layouts.elementShift(lid) == 3) {
+            int n = ObjectModel.length(h);
+            if (index < 0 || index >= n) throw dataRange(op, obj, index, lid, n);
+            return ObjectModel.wordAddress(obj, index);
+        }
+        throw new InvalidHeapAccessException(op, obj, obj, index, "layout " + layouts.name(lid) + " has no 8-byte data elements");
+    }
+
+    private long byteAddress(long obj, int index, String op) {
+        long h = headerOf(obj, op, index);
+        int lid = ObjectModel.layoutId(h);
+        if (layouts.kind(lid) != LayoutKind.DATA_ARRAY || layouts.elementShift(lid) != 0) {
+            throw new InvalidHeapAccessException(op, obj, obj, index, "layout " + layouts.name(lid) + " is not a byte array");
+        }
+        int n = ObjectModel.length(h);
+        if (index < 0 || index >= n) throw dataRange(op, obj, index, lid, n);
+        return obj + ObjectModel.HEADER_BYTES + index;
+    }
+
+    private InvalidHeapAccessException dataRange(String op, long obj, int index, int lid, int n) {
+        return new InvalidHeapAccessException(op, obj, obj, index,
+            "index out of range: layout " + layouts.name(lid) + " object has " + n + " data elements");
+    }
+
+    // ------------------------------------------------------------------ validation
+
+    /** The header of {@code obj}, after checking that it is an object in use. */
+    private long headerOf(long obj, String op, int slot) {
+        if (fullChecks) {
+            Span s = heap.pages().spanOf(obj);
+            if (s == null) throw notInHeap(op, obj, slot);
+            int idx = s.objIndex(obj);
+            if (idx >= s.nelems || s.slotAddress(idx) != obj || !s.isAllocated(idx)) throw badObject(op, obj, slot, s, idx);
+        } else if (!memory.contains(obj) || (obj & 7) != 0) {
+            throw notInHeap(op, obj, slot);
+        }
+        long h = memory.getLong(obj);
+        if (!layouts.isValid(ObjectModel.layoutId(h))) {
+            throw new InvalidHeapAccessException(op, obj, obj, slot,
+                "header 0x" + Long.toHexString(h) + " names no layout (freed or never-allocated memory)");
+        }
+        return h;
+    }
+
+    private void checkValue(long value, long obj, int slot) {
+        boolean ok = fullChecks ? heap.isObject(value) : memory.contains(value) && (value & 7) == 0;
+        if (!ok) {
+            throw new InvalidHeapAccessException("setRef", obj, obj, slot,
+                "the value 0x" + Long.toHexString(value) + " is not an object in use");
+        }
+    }
+
+    private InvalidHeapAccessException notInHeap(String op, long obj, int slot) {
+        return new InvalidHeapAccessException(op, obj, 0, slot,
+            obj == 0 ? "null reference" : "address is not in any in-use span of the heap");
+    }
+
+    private InvalidHeapAccessException badObject(String op, long obj, int slot, Span s, int idx) {
+        if (idx >= s.nelems) {
+            return new InvalidHeapAccessException(op, obj, 0, slot, "address lies past the last slot of " + s);
+        }
+        long start = s.slotAddress(idx);
+        if (start != obj) {
+            String what = s.isAllocated(idx) ? "the object" : "the free slot";
+            return new InvalidHeapAccessException(op, obj, s.isAllocated(idx) ? start : 0, slot,
+                "address is inside " + what + " at 0x" + Long.toHexString(start) + ", not at an object's start");
+        }
+        return new InvalidHeapAccessException(op, obj, obj, slot, "the object was freed (slot " + idx + " of " + s + ")");
+    }
+
+    // ------------------------------------------------------------------ roots
+
+    /** Pushes a frame of {@code slots} null root slots. */
+    public void pushFrame(int slots) { roots.pushFrame(slots); }
+
+    /** Pops the top frame; its references are dropped through the root barrier. */
+    public void popFrame() {
+        int start = roots.topFrameStart();
+        int end = roots.stackSize();
+        for (int i = start; i < end; i++) {
+            long v = roots.stackSlot(i);
+            if (v != 0) {
+                roots.storeStackSlot(i, 0);
+                counters.rootWrites++;
+                hooks.rootBarrier(v, 0);
+            }
+        }
+        roots.popFrame();
+    }
+
+    /** Reads slot {@code slot} of the top frame. */
+    public long local(int slot) { return roots.stackSlot(roots.localIndex(slot)); }
+
+    /** Writes slot {@code slot} of the top frame. */
+    public void setLocal(int slot, long value) {
+        int i = roots.localIndex(slot);
+        if (value != 0) checkRootValue(value, "setLocal", slot);
+        long old = roots.stackSlot(i);
+        roots.storeStackSlot(i, value);
+        counters.rootWrites++;
+        hooks.rootBarrier(old, value);
+    }
+
+    /** Defines (or finds) a global root by name and returns its index. */
+    public int global(String name) { return roots.defineGlobal(name); }
+
+    public long getGlobal(int index) { return roots.global(index); }
+
+    public void setGlobal(int index, long value) {
+        if (value != 0) checkRootValue(value, "setGlobal", index);
+        long old = roots.global(index);
+        roots.storeGlobal(index, value);
+        counters.rootWrites++;
+        hooks.rootBarrier(old, value);
+    }
+
+    private void checkRootValue(long value, String op, int slot) {
+        boolean ok = fullChecks ? heap.isObject(value) : memory.contains(value) && (value & 7) == 0;
+        if (!ok) throw new InvalidHeapAccessException(op, value, 0, slot, "the value is not an object in use");
+    }
+
+    // ------------------------------------------------------------------ handles
+
+    /** Creates a proxy handle (count 1) for {@code obj}; the handle keeps it alive. */
+    public int newHandle(long obj) {
+        headerOf(obj, "newHandle", -1);
+        int h = handles.create(obj);
+        counters.handleOps++;
+        hooks.handleAcquired(obj);
+        return h;
+    }
+
+    /** The object a live handle names now. */
+    public long deref(int handle) {
+        counters.handleOps++;
+        return handles.get(handle);
+    }
+
+    public void retainHandle(int handle) {
+        counters.handleOps++;
+        handles.retain(handle);
+    }
+
+    /** Drops one count of the handle; the last release lets its object go. */
+    public void releaseHandle(int handle) {
+        counters.handleOps++;
+        long obj = handles.release(handle);
+        if (obj != 0) hooks.handleReleased(obj);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.gclab.heap.memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The simulated heap's bytes: off-heap chunks committed on demand.
+ *
+ * <p>Design. A heap has a fixed maximum size but costs nothing until it is used: memory is committed
+ * in chunks of {@value #CHUNK_BYTES} bytes (64 MiB, the size of one of Go's heap arenas), each a
+ * {@link MemorySegment} from one long-lived shared {@link Arena} that is closed with the heap. The
+ * last chunk of a heap whose maximum is not a multiple of 64 MiB is smaller. Simulated addresses are
+ * {@code long}s: chunk {@code c} covers {@code [BASE + c*CHUNK_BYTES, BASE + c*CHUNK_BYTES + size)}.
+ * {@link #BASE} is far from zero so that 0 is null and small integers are never valid addresses.
+ *
+ * <p>Address arithmetic is a shift and a mask; nothing here allocates a Java object per access. No
+ * object and no span ever crosses a chunk boundary, so every simulated object lies in one segment.
+ * Accessors do not validate addresses beyond what the segment does (an out-of-range offset throws
+ * {@link IndexOutOfBoundsException}): validation against the object model is the mutator's job.
+ */
+public final class HeapMemory implements AutoCloseable {
+    /** The address of the first heap byte. */
+    public static final long BASE = 1L << 32;
+    public static final int CHUNK_SHIFT = 26;
+    public static final long CHUNK_BYTES = 1L << CHUNK_SHIFT;
+    private static final long CHUNK_MASK = CHUNK_BYTES - 1;
+
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+
+    private final Arena arena = Arena.ofShared();
+    private final long maxBytes;
+    private MemorySegment[] chunks;
+    private int chunkCount;
+    private long committedBytes;
+    private boolean closed;
+
+    /** @param maxBytes the most this heap may ever commit, a multiple of 8 KiB */
+    public HeapMemory(long maxBytes) {
+        if (maxBytes <= 0 || (maxBytes & 8191) != 0) {
+            throw new IllegalArgumentException("heap maximum must be a positive multiple of 8 KiB: " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
+        this.chunks = new MemorySegment[(int) ((maxBytes + CHUNK_BYTES - 1) >>> CHUNK_SHIFT)];
+    }
+
+    /**
+     * Commits the next chunk (zero-filled by the arena).
+     *
+     * @return the chunk's size in bytes, or 0 when the maximum is already committed
+     */
+    public long commitChunk() {
+        if (committedBytes >= maxBytes) {
+            return 0;
+        }
+        long size = Math.min(CHUNK_BYTES, maxBytes - committedBytes);
+        chunks[chunkCount++] = arena.allocate(size, 4096);
+        committedBytes += size;
+        return size;
+    }
+
+    public long maxBytes() { return maxBytes; }
+    public long committedBytes() { return committedBytes; }
+    public int chunkCount() { return chunkCount; }
+    /** One past the last committed address. */
+    public long limit() { return BASE + committedBytes; }
+    public boolean contains(long address) { return address >= BASE && address < BASE + committedBytes; }
+
+    private MemorySegment chunk(long address) { return chunks[(int) ((address - BASE) >>> CHUNK_SHIFT)]; }
+    private static long offset(long address) { return (address - BASE) & CHUNK_MASK; }
+
+    public long getLong(long address) { return chunk(address).get(LONG, offset(address)); }
+    public void setLong(long address, long value) { chunk(address).set(LONG, offset(address), value); }
+    public int getInt(long address) { return chunk(address).get(INT, offset(address)); }
+    public void setInt(long address, int value) { chunk(address).set(INT, offset(address), value); }
+    public double getDouble(long address) { return chunk(address).get(DOUBLE, offset(address)); }
+    public void setDouble(long address, double value) { chunk(address).set(DOUBLE, offset(address), value); }
+    public byte getByte(long address) { return chunk(address).get(ValueLayout.JAVA_BYTE, offset(address)); }
+    public void setByte(long address, byte value) { chunk(address).set(ValueLayout.JAVA_BYTE, offset(address), value); }
+
+    /** Zeroes {@code bytes} bytes from {@code address} (which must lie in one chunk). */
+    public void zero(long address, long bytes) {
+        if (bytes <= 64) {
+            MemorySegment c = chunk(address);
+            long off = offset(address);
+            for (long i = 0; i < bytes; i += 8) {
+                c.set(LONG, off + i, 0L);
+            }
+        } else {
+            chunk(address).asSlice(offset(address), bytes).fill((byte) 0);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            arena.close();
+        }
+    }
+}

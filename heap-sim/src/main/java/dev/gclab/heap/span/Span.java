@@ -1,0 +1,170 @@
+package dev.gclab.heap.span;
+
+/**
+ * A span: a run of 8 KiB pages holding objects of one size class (or one large object), with its
+ * side bitmaps, in the style of Go's {@code mspan}.
+ *
+ * <p>Slots. Slot {@code i} starts at {@code base + i * elemSize}. The slot index of an address is found
+ * without a division: {@code (offset * divMul) >>> 32} with {@code divMul = floor(2^32 / elemSize) + 1},
+ * exact for every offset inside a span (checked for all classes by the tests). Large spans have one
+ * slot and {@code divMul = 0}.
+ *
+ * <p>Allocation state. {@code allocBits} has one bit per slot as of the last sweep; slots are never
+ * marked in it on allocation. Instead {@code freeIndex} only moves forward: every slot below it is in
+ * use, and a slot at or above it is in use iff its alloc bit is set. {@code allocCache} holds the
+ * complement of the alloc-bit word being consumed, shifted so that bit 0 is slot {@code freeIndex}:
+ * the next free slot is a trailing-zero count away. {@code cacheEnd} is the slot where that word
+ * ends. Sweeping replaces {@code allocBits} by {@code markBits} (so dead objects are never visited
+ * one by one) and rewinds {@code freeIndex} to 0.
+ *
+ * <p>Spans are Java objects, one per span (never one per simulated object); all their per-slot state
+ * lives in the {@code long[]} bitmaps.
+ */
+public final class Span {
+    /** Not in use: its pages are free. */
+    public static final byte FREE = 0;
+    /** In use: holds objects. */
+    public static final byte IN_USE = 1;
+
+    public final long base;
+    public final int pages;
+    /** Size class; 0 for a large object's span. */
+    public final int sizeClass;
+    /** True if objects here hold no references (byte/long arrays): marking never scans them. */
+    public final boolean noScan;
+    public final long elemSize;
+    public final int nelems;
+    private final long divMul;
+    public final long limit;
+
+    public long[] allocBits;
+    public long[] markBits;
+    /** Pinned slots: a moving collector must not move these. */
+    public final long[] pinBits;
+
+    public int freeIndex;
+    public long allocCache;
+    public int cacheEnd;
+    /** Objects in use: allocated since the last sweep plus survivors of it. */
+    public int allocCount;
+    /** True if the span's memory was used before and must be zeroed slot by slot on allocation. */
+    public boolean needZero;
+    public byte state = IN_USE;
+    /** Position in the heap's list of spans (for O(1) removal); maintained by the heap. */
+    public int listIndex = -1;
+    /** Position in its size class's partial list, or -1. */
+    public int partialIndex = -1;
+
+    public Span(long base, int pages, int sizeClass, boolean noScan, long elemSize, boolean needZero) {
+        this.base = base;
+        this.pages = pages;
+        this.sizeClass = sizeClass;
+        this.noScan = noScan;
+        this.elemSize = elemSize;
+        this.limit = base + ((long) pages << SizeClasses.PAGE_SHIFT);
+        this.nelems = sizeClass == 0 ? 1 : (int) (((long) pages << SizeClasses.PAGE_SHIFT) / elemSize);
+        this.divMul = sizeClass == 0 ? 0 : (0xFFFF_FFFFL / elemSize) + 1;
+        int words = (nelems + 63) >>> 6;
+        this.allocBits = new long[words];
+        this.markBits = new long[words];
+        this.pinBits = new long[words];
+        this.needZero = needZero;
+    }
+
+    /** The slot index holding {@code address} (which must lie in this span). */
+    public int objIndex(long address) {
+        return (int) (((address - base) * divMul) >>> 32);
+    }
+
+    public long slotAddress(int index) { return base + index * elemSize; }
+
+    public boolean contains(long address) { return address >= base && address < limit; }
+
+    /** True if slot {@code index} holds an object. */
+    public boolean isAllocated(int index) {
+        return index < freeIndex || (allocBits[index >>> 6] & (1L << index)) != 0;
+    }
+
+    public boolean isMarked(int index) { return (markBits[index >>> 6] & (1L << index)) != 0; }
+
+    /** Sets the mark bit; returns true if it was clear. */
+    public boolean testAndMark(int index) {
+        long[] bits = markBits;
+        int w = index >>> 6;
+        long m = 1L << index;
+        long old = bits[w];
+        if ((old & m) != 0) return false;
+        bits[w] = old | m;
+        return true;
+    }
+
+    public boolean isPinned(int index) { return (pinBits[index >>> 6] & (1L << index)) != 0; }
+    public void setPinned(int index, boolean pinned) {
+        if (pinned) pinBits[index >>> 6] |= 1L << index;
+        else pinBits[index >>> 6] &= ~(1L << index);
+    }
+
+    /**
+     * Takes the next free slot (Go's nextFreeFast and nextFreeIndex in one).
+     *
+     * @return the slot index, or -1 if the span is full
+     */
+    public int nextFreeSlot() {
+        long cache = allocCache;
+        int fi = freeIndex;
+        while (cache == 0) {
+            fi = cacheEnd;
+            if (fi >= nelems) {
+                freeIndex = nelems;
+                return -1;
+            }
+            cache = ~allocBits[fi >>> 6];
+            cacheEnd = fi + 64;
+        }
+        int b = Long.numberOfTrailingZeros(cache);
+        int slot = fi + b;
+        if (slot >= nelems) {
+            freeIndex = nelems;
+            allocCache = 0;
+            cacheEnd = nelems;
+            return -1;
+        }
+        allocCache = (cache >>> b) >>> 1;
+        freeIndex = slot + 1;
+        allocCount++;
+        return slot;
+    }
+
+    /**
+     * Go's sweep: the survivors' mark bits become the alloc bits, the mark bits are cleared, and
+     * allocation restarts at slot 0. Cost is per bitmap word, not per object.
+     *
+     * @return the number of objects that survived
+     */
+    public int sweepToMarks() {
+        long[] survivors = markBits;
+        int live = 0;
+        for (long w : survivors) live += Long.bitCount(w);
+        markBits = allocBits;
+        java.util.Arrays.fill(markBits, 0L);
+        allocBits = survivors;
+        resetAllocation(live);
+        return live;
+    }
+
+    /** Restarts allocation at slot 0 after {@code allocBits} were rewritten; {@code live} objects remain. */
+    public void resetAllocation(int live) {
+        freeIndex = 0;
+        allocCache = 0;
+        cacheEnd = 0;
+        allocCount = live;
+        needZero = true;
+    }
+
+    public boolean isFull() { return allocCount >= nelems; }
+
+    @Override
+    public String toString() {
+        return String.format("span[0x%x..0x%x class=%d elem=%d n=%d used=%d]", base, limit, sizeClass, elemSize, nelems, allocCount);
+    }
+}
