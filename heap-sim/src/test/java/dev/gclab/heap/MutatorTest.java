@@ -1,0 +1,148 @@
+package dev.gclab.heap;
+
+import dev.gclab.heap.object.LayoutRegistry;
+import dev.gclab.heap.span.Span;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class MutatorTest {
+    private Heap heap;
+    private Mutator m;
+    private int node;
+
+    @BeforeEach
+    void setUp() {
+        heap = new Heap(HeapConfig.of(16L << 20));
+        m = new Mutator(heap, GcHooks.NONE);
+        node = heap.layouts().fixed("Node", "rdr");
+    }
+
+    @AfterEach
+    void tearDown() { heap.close(); }
+
+    @Test
+    void referencesAndDataRoundTrip() {
+        long a = m.allocate(node);
+        long b = m.allocate(node);
+        m.setRef(a, 0, b);
+        m.setRef(a, 1, a);
+        m.setLong(a, 0, -5);
+        assertEquals(b, m.getRef(a, 0));
+        assertEquals(a, m.getRef(a, 1));
+        assertEquals(-5, m.getLong(a, 0));
+        assertEquals(2, m.refSlots(a));
+        long arr = m.allocateArray(LayoutRegistry.REF_ARRAY, 1000);
+        m.setRef(arr, 999, a);
+        assertEquals(a, m.getRef(arr, 999));
+        assertEquals(1000, m.length(arr));
+        long bytes = m.allocateArray(LayoutRegistry.BYTE_ARRAY, 5);
+        m.setByte(bytes, 4, (byte) 9);
+        assertEquals(9, m.getByte(bytes, 4));
+        assertEquals(3, heap.counters().barrierCalls);
+    }
+
+    @Test
+    void slotOutOfRangeNamesObjectSlotAndLayout() {
+        long a = m.allocate(node);
+        InvalidHeapAccessException e = assertThrows(InvalidHeapAccessException.class, () -> m.setRef(a, 2, 0));
+        assertEquals(a, e.object());
+        assertEquals(2, e.slot());
+        assertTrue(e.getMessage().contains("Node"), e.getMessage());
+        assertTrue(e.getMessage().contains("2 reference slots"), e.getMessage());
+        assertThrows(InvalidHeapAccessException.class, () -> m.getRef(a, -1));
+        assertThrows(InvalidHeapAccessException.class, () -> m.getLong(a, 1));
+    }
+
+    @Test
+    void wrongLayoutKindIsRejected() {
+        long bytes = m.allocateArray(LayoutRegistry.BYTE_ARRAY, 16);
+        InvalidHeapAccessException e = assertThrows(InvalidHeapAccessException.class, () -> m.getRef(bytes, 0));
+        assertTrue(e.getMessage().contains("no reference slots"), e.getMessage());
+        long a = m.allocate(node);
+        assertThrows(InvalidHeapAccessException.class, () -> m.getByte(a, 0));
+        assertThrows(IllegalArgumentException.class, () -> m.allocate(LayoutRegistry.REF_ARRAY));
+        assertThrows(IllegalArgumentException.class, () -> m.allocateArray(node, 3));
+        assertThrows(IllegalArgumentException.class, () -> m.allocate(999));
+    }
+
+    @Test
+    void interiorAndOutsideAddressesAreRejected() {
+        long a = m.allocate(node);
+        InvalidHeapAccessException e = assertThrows(InvalidHeapAccessException.class, () -> m.getRef(a + 8, 0));
+        assertEquals(a + 8, e.address());
+        assertEquals(a, e.object());
+        assertTrue(e.getMessage().contains("not at an object's start"), e.getMessage());
+        assertThrows(InvalidHeapAccessException.class, () -> m.getRef(0, 0));
+        assertThrows(InvalidHeapAccessException.class, () -> m.getRef(12345, 0));
+        assertThrows(InvalidHeapAccessException.class, () -> m.getRef(heap.memory().limit() + 64, 0));
+        assertThrows(InvalidHeapAccessException.class, () -> m.setRef(a, 0, a + 8), "value must be an object");
+        assertEquals(0, m.getRef(a, 0), "a failed write changes nothing");
+        assertThrows(InvalidHeapAccessException.class, () -> m.getRef(a + 32 * 24, 0), "a never-allocated slot");
+    }
+
+    @Test
+    void freedObjectIsDetected() {
+        long a = m.allocate(node);
+        long keep = m.allocate(node);
+        Span s = heap.spanOf(keep);
+        heap.beginSweep();
+        s.testAndMark(s.objIndex(keep));
+        heap.sweptSpan(s, s.sweepToMarks());
+        heap.finishSweep();
+        InvalidHeapAccessException e = assertThrows(InvalidHeapAccessException.class, () -> m.getRef(a, 0));
+        assertTrue(e.getMessage().contains("freed"), e.getMessage());
+        assertThrows(InvalidHeapAccessException.class, () -> m.setRef(keep, 0, a));
+        m.getRef(keep, 0);
+    }
+
+    @Test
+    void fastChecksStillCatchWildAddressesAndRanges() {
+        try (Heap h = new Heap(HeapConfig.of(16L << 20).withChecks(AccessChecks.FAST))) {
+            Mutator fm = new Mutator(h, GcHooks.NONE);
+            int n = h.layouts().fixed("Node", "rr");
+            long a = fm.allocate(n);
+            assertThrows(InvalidHeapAccessException.class, () -> fm.getRef(a, 5));
+            assertThrows(InvalidHeapAccessException.class, () -> fm.getRef(a + 4, 0));
+            assertThrows(InvalidHeapAccessException.class, () -> fm.getRef(1, 0));
+            assertThrows(InvalidHeapAccessException.class, () -> fm.getRef(a + 4096, 0), "zeroed memory has no layout");
+        }
+    }
+
+    @Test
+    void framesAndGlobalsHoldRoots() {
+        long a = m.allocate(node);
+        m.pushFrame(2);
+        m.setLocal(1, a);
+        assertEquals(a, m.local(1));
+        m.pushFrame(1);
+        assertThrows(IndexOutOfBoundsException.class, () -> m.local(1));
+        m.popFrame();
+        assertEquals(a, m.local(1));
+        int g = m.global("root");
+        assertEquals(g, m.global("root"));
+        m.setGlobal(g, a);
+        assertEquals(a, m.getGlobal(g));
+        assertThrows(InvalidHeapAccessException.class, () -> m.setLocal(0, a + 8));
+        m.popFrame();
+        assertThrows(IllegalStateException.class, () -> m.popFrame());
+        assertThrows(IllegalStateException.class, () -> m.local(0));
+    }
+
+    @Test
+    void handlesCountAndRecycle() {
+        long a = m.allocate(node);
+        int h = m.newHandle(a);
+        assertEquals(a, m.deref(h));
+        m.retainHandle(h);
+        m.releaseHandle(h);
+        assertEquals(a, m.deref(h));
+        m.releaseHandle(h);
+        assertThrows(IllegalArgumentException.class, () -> m.deref(h));
+        int h2 = m.newHandle(a);
+        assertEquals(h, h2, "freed entries are reused");
+        assertEquals(1, heap.handles().liveCount());
+    }
+}

@@ -1,0 +1,41 @@
+package dev.gclab.heap.meta;
+
+import dev.gclab.heap.memory.HeapMemory;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class SideTableTest {
+    @Test
+    void entriesOfEveryWidthAreIndependent() {
+        for (int bits : new int[] {1, 2, 4, 8, 16, 32, 64}) {
+            SideTable t = new SideTable(SideMetadataSpec.of("t" + bits, bits, 8));
+            t.ensureChunks(2);
+            long max = bits == 64 ? -1L : (1L << bits) - 1;
+            for (int i = 0; i < 200; i++) t.set(HeapMemory.BASE + 8L * i, (i * 7L) & max);
+            long far = HeapMemory.BASE + HeapMemory.CHUNK_BYTES + 16;
+            t.set(far, max);
+            for (int i = 0; i < 200; i++) assertEquals((i * 7L) & max, t.get(HeapMemory.BASE + 8L * i), bits + " bits, entry " + i);
+            assertEquals(max, t.get(far));
+            assertEquals(0, t.get(far + 8));
+        }
+    }
+
+    @Test
+    void regionCoversItsBytesAndAddWraps() {
+        SideTable cards = new SideTable(SideMetadataSpec.of("cards", 8, 512));
+        cards.ensureChunks(1);
+        cards.set(HeapMemory.BASE + 1000, 3);
+        assertEquals(3, cards.get(HeapMemory.BASE + 512));
+        assertEquals(3, cards.get(HeapMemory.BASE + 1023));
+        assertEquals(0, cards.get(HeapMemory.BASE + 1024));
+        assertEquals(0, cards.add(HeapMemory.BASE + 600, 253));
+        assertEquals(2.0 * 1024, SideMetadataSpec.of("cards", 8, 512).bytesPerHeapMiB());
+    }
+
+    @Test
+    void badSpecsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> SideMetadataSpec.of("x", 3, 8));
+        assertThrows(IllegalArgumentException.class, () -> SideMetadataSpec.of("x", 8, 4));
+    }
+}
