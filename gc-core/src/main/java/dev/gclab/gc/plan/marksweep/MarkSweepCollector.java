@@ -21,9 +21,9 @@ import java.util.List;
  * explicit mark stack: {@link Marker}); the reachability hooks (finalization and weak references
  * plug in here); sweep (eager, Go-style bitmap swap per span: {@link Sweeper}). The next collection
  * is triggered when occupancy reaches {@code max(minTrigger, live * growthFactor)}. There is no
- * write barrier. With {@code verify}, the {@link HeapVerifier} re-traces the heap after every
- * collection and requires that exactly the reachable objects survived; that time is not part of the
- * pause.
+ * write barrier. With {@code verify}, the {@link HeapVerifier} re-traces the heap before every
+ * collection (so a corrupt slot is reported, not traced) and after it, requiring that exactly the
+ * reachable objects survived; that time is not part of the pause.
  */
 public final class MarkSweepCollector implements Collector {
     static final Constraints CONSTRAINTS = new Constraints(false, dev.gclab.gc.spi.BarrierKind.NONE, false, false, false, false);
@@ -67,6 +67,7 @@ public final class MarkSweepCollector implements Collector {
         if (collecting) return;
         collecting = true;
         try {
+            if (verifier != null) verifier.verify("before collection " + (stats.cycles() + 1) + " (" + cause + ")", false);
             long t0 = System.nanoTime();
             marker.markFromRoots();
             for (ReachabilityHook hook : hooks) hook.afterMarking(marker);
