@@ -81,7 +81,8 @@ public final class Heap implements AutoCloseable {
     public long maxBytes() { return memory.maxBytes(); }
     public long committedBytes() { return memory.committedBytes(); }
     public long inUseBytes() { return inUseBytes; }
-    public long peakInUseBytes() { return peakInUseBytes; }
+    /** The highest occupancy seen: occupancy only grows between sweeps, so it peaks just before one. */
+    public long peakInUseBytes() { return Math.max(peakInUseBytes, inUseBytes); }
     public long collectionTrigger() { return trigger; }
     /** Sets the occupancy (bytes in use) at which allocation calls the collector. */
     public void setCollectionTrigger(long bytes) { trigger = bytes; }
@@ -101,39 +102,62 @@ public final class Heap implements AutoCloseable {
     public List<SideTable> sideTables() { return List.copyOf(sideTables); }
 
     /**
-     * Allocates an object and writes its header; the rest of it is zero. No collection is run here:
-     * the mutator polls the collector first.
+     * Allocates an object of a fixed layout and writes its header; the rest of it is zero. No
+     * collection is run here: the mutator polls the collector first.
      *
+     * @param spanClass {@code layouts().fixedSpanClass(layoutId)}
      * @return the object's address, or 0 if the heap has no room (the caller collects and retries)
      */
+    public long allocateFixed(int layoutId, int spanClass) {
+        return allocateSmall(spanClass, ObjectModel.header(layoutId, 0), layouts.fixedSize(layoutId));
+    }
+
+    /**
+     * Allocates an object of any layout ({@code size} bytes, as the layout registry computes it).
+     *
+     * @return the object's address, or 0 if the heap has no room
+     */
     public long allocate(int layoutId, int length, long size) {
-        boolean noScan = layouts.isNoScan(layoutId);
-        long obj;
-        long slotBytes;
+        int noScan = layouts.isNoScan(layoutId) ? 1 : 0;
+        long header = ObjectModel.header(layoutId, length);
         if (size <= SizeClasses.MAX_SMALL_SIZE) {
-            int spanClass = (SizeClasses.classOf(size) << 1) | (noScan ? 1 : 0);
-            Span s = current[spanClass];
-            int slot = s == null ? -1 : s.nextFreeSlot();
-            if (slot < 0) {
-                s = refill(spanClass);
-                if (s == null) return 0;
-                slot = s.nextFreeSlot();
-            }
-            slotBytes = s.elemSize;
-            obj = s.base + slot * slotBytes;
-            if (s.needZero) memory.zero(obj + ObjectModel.HEADER_BYTES, size - ObjectModel.HEADER_BYTES);
-        } else {
-            int npages = (int) ((size + SizeClasses.PAGE_BYTES - 1) >>> SizeClasses.PAGE_SHIFT);
-            Span s = newSpan(npages, 0, noScan, (long) npages << SizeClasses.PAGE_SHIFT);
-            if (s == null) return 0;
-            s.nextFreeSlot();
-            slotBytes = s.elemSize;
-            obj = s.base;
-            if (s.needZero) memory.zero(obj + ObjectModel.HEADER_BYTES, size - ObjectModel.HEADER_BYTES);
+            return allocateSmall((SizeClasses.classOf(size) << 1) | noScan, header, size);
         }
-        memory.setLong(obj, ObjectModel.header(layoutId, length));
+        int npages = (int) ((size + SizeClasses.PAGE_BYTES - 1) >>> SizeClasses.PAGE_SHIFT);
+        Span s = newSpan(npages, 0, noScan != 0, (long) npages << SizeClasses.PAGE_SHIFT);
+        if (s == null) return 0;
+        s.nextFreeSlot();
+        if (s.needZero) memory.zero(s.base + ObjectModel.HEADER_BYTES, size - ObjectModel.HEADER_BYTES);
+        return initialized(s, s.base, s.segmentOffset, header, 0);
+    }
+
+    /** The fast path: a slot from the span class's current span (Go's nextFreeFast), header, zeroing. */
+    private long allocateSmall(int spanClass, long header, long size) {
+        Span s = current[spanClass];
+        int slot = s == null ? -1 : s.nextFreeSlot();
+        if (slot < 0) {
+            s = refill(spanClass);
+            if (s == null) return 0;
+            slot = s.nextFreeSlot();
+        }
+        long offset = slot * s.elemSize;
+        long segOff = s.segmentOffset + offset;
+        return initialized(s, s.base + offset, segOff, header, s.needZero ? size : 0);
+    }
+
+    /** Writes the header, zeroes {@code zeroBytes - 8} bytes after it, and counts the allocation. */
+    private long initialized(Span s, long obj, long segOff, long header, long zeroBytes) {
+        java.lang.foreign.MemorySegment seg = s.segment;
+        seg.set(java.lang.foreign.ValueLayout.JAVA_LONG, segOff, header);
+        if (zeroBytes > ObjectModel.HEADER_BYTES) {
+            if (zeroBytes <= 128) {
+                for (long o = ObjectModel.HEADER_BYTES; o < zeroBytes; o += 8) seg.set(java.lang.foreign.ValueLayout.JAVA_LONG, segOff + o, 0L);
+            } else {
+                seg.asSlice(segOff + ObjectModel.HEADER_BYTES, zeroBytes - ObjectModel.HEADER_BYTES).fill((byte) 0);
+            }
+        }
+        long slotBytes = s.elemSize;
         inUseBytes += slotBytes;
-        if (inUseBytes > peakInUseBytes) peakInUseBytes = inUseBytes;
         counters.allocations++;
         counters.allocatedBytes += slotBytes;
         return obj;
@@ -177,6 +201,7 @@ public final class Heap implements AutoCloseable {
 
     /** Starts a sweep: allocation will no longer take slots from the current spans. */
     public void beginSweep() {
+        peakInUseBytes = Math.max(peakInUseBytes, inUseBytes);
         java.util.Arrays.fill(current, null);
         for (int i = 0; i < SPAN_CLASSES; i++) {
             for (int j = 0; j < partialCount[i]; j++) partial[i][j].partialIndex = -1;

@@ -52,10 +52,13 @@ public final class Mutator {
 
     /** Allocates an object of a fixed layout, all reference slots null and data zero. */
     public long allocate(int layoutId) {
-        if (!layouts.isValid(layoutId) || layouts.kind(layoutId) != LayoutKind.FIXED) {
-            throw new IllegalArgumentException(layoutProblem(layoutId, "a fixed layout"));
-        }
-        return alloc(layoutId, 0, layouts.fixedSize(layoutId));
+        int spanClass = layouts.fixedSpanClass(layoutId);
+        if (spanClass == 0) throw new IllegalArgumentException(layoutProblem(layoutId, "a fixed layout"));
+        if (heap.triggerReached()) hooks.pollCollection(layouts.fixedSize(layoutId));
+        long obj = heap.allocateFixed(layoutId, spanClass);
+        if (obj == 0) obj = allocAfterFullCollection(layoutId, 0, layouts.fixedSize(layoutId));
+        hooks.postAlloc(obj);
+        return obj;
     }
 
     /** Allocates an array of {@code length} elements (null references or zero data). */
@@ -81,14 +84,16 @@ public final class Mutator {
     private long alloc(int layoutId, int length, long size) {
         if (heap.triggerReached()) hooks.pollCollection(size);
         long obj = heap.allocate(layoutId, length, size);
-        if (obj == 0) {
-            hooks.collectForAllocation(size);
-            obj = heap.allocate(layoutId, length, size);
-            if (obj == 0) {
-                throw new OutOfHeapException(heap.maxBytes(), heap.committedBytes(), heap.inUseBytes(), size, hooks.name());
-            }
-        }
+        if (obj == 0) obj = allocAfterFullCollection(layoutId, length, size);
         hooks.postAlloc(obj);
+        return obj;
+    }
+
+    /** The heap is full: the collector collects fully, and if there is still no room, out-of-heap. */
+    private long allocAfterFullCollection(int layoutId, int length, long size) {
+        hooks.collectForAllocation(size);
+        long obj = heap.allocate(layoutId, length, size);
+        if (obj == 0) throw new OutOfHeapException(heap.maxBytes(), heap.committedBytes(), heap.inUseBytes(), size, hooks.name());
         return obj;
     }
 

@@ -71,6 +71,12 @@ public final class HeapMemory implements AutoCloseable {
     private MemorySegment chunk(long address) { return chunks[(int) ((address - BASE) >>> CHUNK_SHIFT)]; }
     private static long offset(long address) { return (address - BASE) & CHUNK_MASK; }
 
+    /** The segment (chunk) holding {@code address}: for code that touches many words of one span. */
+    public MemorySegment segmentOf(long address) { return chunk(address); }
+
+    /** The offset of {@code address} inside {@link #segmentOf its segment}. */
+    public static long offsetInSegment(long address) { return offset(address); }
+
     public long getLong(long address) { return chunk(address).get(LONG, offset(address)); }
     public void setLong(long address, long value) { chunk(address).set(LONG, offset(address), value); }
     public int getInt(long address) { return chunk(address).get(INT, offset(address)); }

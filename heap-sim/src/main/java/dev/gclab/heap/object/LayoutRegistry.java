@@ -35,6 +35,7 @@ public final class LayoutRegistry {
     private int[] elementShift = new int[16];
     private int[][] refWord = new int[16][];
     private int[][] dataWord = new int[16][];
+    private int[] spanClass = new int[16];
     private final Map<String, Integer> byName = new HashMap<>();
 
     public LayoutRegistry() {
@@ -78,6 +79,7 @@ public final class LayoutRegistry {
         fixedBytes[id] = ObjectModel.HEADER_BYTES + 8 * fields.length();
         refWord[id] = refs.stream().mapToInt(Integer::intValue).toArray();
         dataWord[id] = data.stream().mapToInt(Integer::intValue).toArray();
+        spanClass[id] = (dev.gclab.heap.span.SizeClasses.classOf(fixedBytes[id]) << 1) | (refs.isEmpty() ? 1 : 0);
         return id;
     }
 
@@ -108,6 +110,7 @@ public final class LayoutRegistry {
         elementShift = java.util.Arrays.copyOf(elementShift, n);
         refWord = java.util.Arrays.copyOf(refWord, n);
         dataWord = java.util.Arrays.copyOf(dataWord, n);
+        spanClass = java.util.Arrays.copyOf(spanClass, n);
     }
 
     public boolean isValid(int id) { return id > 0 && id < count; }
@@ -145,6 +148,15 @@ public final class LayoutRegistry {
             case REF_ARRAY -> ObjectModel.HEADER_BYTES + 8L * length;
             case DATA_ARRAY -> ObjectModel.HEADER_BYTES + ((((long) length << elementShift[id]) + 7) & ~7L);
         };
+    }
+
+    /**
+     * Span class ({@code sizeClass << 1 | noScan}) of a fixed layout's objects, fixed at registration;
+     * 0 if {@code id} is not a fixed layout. One array load serves as the allocation's layout check.
+     */
+    public int fixedSpanClass(int id) {
+        int[] sc = spanClass;
+        return id > 0 && id < sc.length ? sc[id] : 0;
     }
 
     /** Size of a fixed layout's objects. */

@@ -64,6 +64,8 @@ public final class PageHeap {
         zeroedPages[chunk] = Math.max(zeroedPages[chunk], inChunk + pages);
         long base = HeapMemory.BASE + ((long) first << SizeClasses.PAGE_SHIFT);
         Span s = new Span(base, pages, sizeClass, noScan, elemSize, needZero);
+        s.segment = memory.segmentOf(base);
+        s.segmentOffset = HeapMemory.offsetInSegment(base);
         for (int p = first; p < first + pages; p++) spanOfPage[p] = s;
         return s;
     }

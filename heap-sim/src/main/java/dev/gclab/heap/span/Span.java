@@ -36,6 +36,9 @@ public final class Span {
     public final int nelems;
     private final long divMul;
     public final long limit;
+    /** The memory chunk holding this span, and the span's offset in it (set by the page heap). */
+    public java.lang.foreign.MemorySegment segment;
+    public long segmentOffset;
 
     public long[] allocBits;
     public long[] markBits;
