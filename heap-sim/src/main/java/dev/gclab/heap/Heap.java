@@ -170,6 +170,7 @@ public final class Heap implements AutoCloseable {
             partialCount[spanClass] = n;
             s.partialIndex = -1;
             if (!s.isFull()) {
+                s.rewind();
                 current[spanClass] = s;
                 return s;
             }
@@ -229,6 +230,33 @@ public final class Heap implements AutoCloseable {
             s.partialIndex = partialCount[sc];
             partial[sc][partialCount[sc]++] = s;
         }
+    }
+
+    /**
+     * Frees one object at once (reference counting). Its slot becomes available to allocation; a
+     * span left empty returns to the page heap unless it is a current allocation span.
+     */
+    public void free(long obj) {
+        Span s = pages.spanOfHeapAddress(obj);
+        int spanClass = (s.sizeClass << 1) | (s.noScan ? 1 : 0);
+        boolean wasFull = s.isFull();
+        s.free(s.objIndex(obj));
+        inUseBytes -= s.elemSize;
+        if (s.sizeClass == 0 || (s.allocCount == 0 && current[spanClass] != s)) {
+            if (s.partialIndex >= 0) removePartial(spanClass, s);
+            sweptSpan(s, 0);
+        } else if (wasFull && current[spanClass] != s) {
+            sweptSpan(s, s.allocCount);
+        }
+    }
+
+    private void removePartial(int spanClass, Span s) {
+        Span[] list = partial[spanClass];
+        int last = --partialCount[spanClass];
+        list[s.partialIndex] = list[last];
+        list[s.partialIndex].partialIndex = s.partialIndex;
+        list[last] = null;
+        s.partialIndex = -1;
     }
 
     /** Ends a sweep: recomputes occupancy from the spans. */

@@ -9,13 +9,14 @@ package dev.gclab.heap.span;
  * exact for every offset inside a span (checked for all classes by the tests). Large spans have one
  * slot and {@code divMul = 0}.
  *
- * <p>Allocation state. {@code allocBits} has one bit per slot as of the last sweep; slots are never
- * marked in it on allocation. Instead {@code freeIndex} only moves forward: every slot below it is in
- * use, and a slot at or above it is in use iff its alloc bit is set. {@code allocCache} holds the
- * complement of the alloc-bit word being consumed, shifted so that bit 0 is slot {@code freeIndex}:
- * the next free slot is a trailing-zero count away. {@code cacheEnd} is the slot where that word
- * ends. Sweeping replaces {@code allocBits} by {@code markBits} (so dead objects are never visited
- * one by one) and rewinds {@code freeIndex} to 0.
+ * <p>Allocation state. {@code allocBits} has one bit per slot, set while the slot holds an object
+ * (unlike Go, allocation sets it too, so that a reference-counting collector can free one object by
+ * clearing its bit). {@code freeIndex} is where the search for a free slot resumes;
+ * {@code allocCache} holds the complement of the alloc-bit word being consumed, shifted so that bit
+ * 0 is slot {@code freeIndex}: the next free slot is a trailing-zero count away. {@code cacheEnd} is
+ * the slot where that word ends. Sweeping replaces {@code allocBits} by {@code markBits} (so dead
+ * objects are never visited one by one) and rewinds {@code freeIndex} to 0; so does
+ * {@link #rewind()}, which lets allocation find slots freed one by one below {@code freeIndex}.
  *
  * <p>Spans are Java objects, one per span (never one per simulated object); all their per-slot state
  * lives in the {@code long[]} bitmaps.
@@ -85,7 +86,21 @@ public final class Span {
 
     /** True if slot {@code index} holds an object. */
     public boolean isAllocated(int index) {
-        return index < freeIndex || (allocBits[index >>> 6] & (1L << index)) != 0;
+        return (allocBits[index >>> 6] & (1L << index)) != 0;
+    }
+
+    /** Frees one slot (reference counting's death); the slot is found again after {@link #rewind()}. */
+    public void free(int index) {
+        allocBits[index >>> 6] &= ~(1L << index);
+        allocCount--;
+        needZero = true;
+    }
+
+    /** Restarts the free-slot search at slot 0 (keeping the alloc bits). */
+    public void rewind() {
+        freeIndex = 0;
+        allocCache = 0;
+        cacheEnd = 0;
     }
 
     public boolean isMarked(int index) { return (markBits[index >>> 6] & (1L << index)) != 0; }
@@ -135,6 +150,7 @@ public final class Span {
         allocCache = (cache >>> b) >>> 1;
         freeIndex = slot + 1;
         allocCount++;
+        allocBits[slot >>> 6] |= 1L << slot;
         return slot;
     }
 
@@ -157,9 +173,7 @@ public final class Span {
 
     /** Restarts allocation at slot 0 after {@code allocBits} were rewritten; {@code live} objects remain. */
     public void resetAllocation(int live) {
-        freeIndex = 0;
-        allocCache = 0;
-        cacheEnd = 0;
+        rewind();
         allocCount = live;
         needZero = true;
     }
