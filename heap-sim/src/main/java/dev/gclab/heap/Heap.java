@@ -235,9 +235,12 @@ public final class Heap implements AutoCloseable {
     /**
      * Frees one object at once (reference counting). Its slot becomes available to allocation; a
      * span left empty returns to the page heap unless it is a current allocation span.
+     *
+     * @return the bytes of the slot freed
      */
-    public void free(long obj) {
+    public long free(long obj) {
         Span s = pages.spanOfHeapAddress(obj);
+        long slotBytes = s.elemSize;
         int spanClass = (s.sizeClass << 1) | (s.noScan ? 1 : 0);
         boolean wasFull = s.isFull();
         s.free(s.objIndex(obj));
@@ -248,6 +251,7 @@ public final class Heap implements AutoCloseable {
         } else if (wasFull && current[spanClass] != s) {
             sweptSpan(s, s.allocCount);
         }
+        return slotBytes;
     }
 
     private void removePartial(int spanClass, Span s) {

@@ -22,6 +22,11 @@ public final class WorkCounters {
     public long bytesSwept;
     public long objectsFreed;
     public long bytesFreed;
+    /** Reference-count increments and decrements (rc). */
+    public long countIncrements;
+    public long countDecrements;
+    /** Objects a cycle detector examined (rc). */
+    public long objectsExamined;
 
     /** All counters by name (snake_case), in a fixed order, for reports. */
     public Map<String, Long> asMap() {
@@ -37,6 +42,9 @@ public final class WorkCounters {
         m.put("bytes_swept", bytesSwept);
         m.put("objects_freed", objectsFreed);
         m.put("bytes_freed", bytesFreed);
+        m.put("count_increments", countIncrements);
+        m.put("count_decrements", countDecrements);
+        m.put("objects_examined", objectsExamined);
         return m;
     }
 }

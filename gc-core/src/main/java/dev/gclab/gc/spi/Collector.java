@@ -51,6 +51,12 @@ public interface Collector extends GcHooks, AutoCloseable {
         return true;
     }
 
+    /**
+     * Counters that only this collector has (e.g. pages dirtied by count updates, per-generation
+     * statistics), by snake_case name, in a fixed order. Deterministic for a given seed.
+     */
+    default java.util.Map<String, Long> collectorCounters() { return java.util.Map.of(); }
+
     /** Registers a hook run after each marking (tracing collectors). */
     void addReachabilityHook(ReachabilityHook hook);
 

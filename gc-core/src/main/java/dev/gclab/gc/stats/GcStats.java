@@ -5,7 +5,8 @@ import org.HdrHistogram.Histogram;
 /**
  * Time statistics of one collector on one heap: every pause in an HdrHistogram (nanoseconds, three
  * significant digits, auto-resizing), cycles counted apart from pauses (an incremental cycle has
- * many pauses), and total GC time. Mutator time is wall time minus GC time, measured by the runner.
+ * many pauses), total GC time, and time spent verifying. Mutator time is wall time minus GC and
+ * verification time, measured by the runner.
  * Deterministic work counters live in {@link dev.gclab.heap.WorkCounters}.
  */
 public final class GcStats {
@@ -13,6 +14,7 @@ public final class GcStats {
     private long cycles;
     private long youngCycles;
     private long gcNanos;
+    private long verifyNanos;
 
     public GcStats() { pauses.setAutoResize(true); }
 
@@ -28,6 +30,12 @@ public final class GcStats {
         cycles++;
         if (young) youngCycles++;
     }
+
+    /** Records time spent in the heap verifier (not a pause, not mutator time). */
+    public void recordVerification(long nanos) { verifyNanos += nanos; }
+
+    /** Time spent verifying the heap ({@code --verify}). */
+    public long verifyNanos() { return verifyNanos; }
 
     public Histogram pauses() { return pauses; }
     public long cycles() { return cycles; }

@@ -80,6 +80,9 @@ public final class ReferenceModel {
         return seen;
     }
 
+    /** Forgets one object (the heap freed it). */
+    public void forget(long obj) { objects.remove(obj); }
+
     /** Forgets every object not in {@code alive} (the heap freed them). */
     public void retainOnly(Set<Long> alive) { objects.keySet().retainAll(alive); }
 

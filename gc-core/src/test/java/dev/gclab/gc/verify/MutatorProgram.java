@@ -248,6 +248,13 @@ final class MutatorProgram {
      * allocated (after that collection) and is not in the model yet: its address may be a reused one.
      */
     private void afterPossibleCollection(long newObject) {
+        if (newObject != 0 && model.contains(newObject)) {
+            // A collector that frees by count (rc) frees between collections: the address was reused.
+            if (model.reachable().contains(newObject)) {
+                throw new AssertionError(String.format("reachable object 0x%x was freed: its address was handed out again", newObject));
+            }
+            model.forget(newObject);
+        }
         long cycles = collector.stats().cycles();
         if (cycles != lastCycles) {
             lastCycles = cycles;

@@ -62,12 +62,21 @@ public final class MarkSweepCollector implements Collector {
         if (!collecting) collect(GcCause.HEAP_FULL);
     }
 
+    private void verify(String when, boolean exact) {
+        long t0 = System.nanoTime();
+        try {
+            verifier.verify(when, exact);
+        } finally {
+            stats.recordVerification(System.nanoTime() - t0);
+        }
+    }
+
     @Override
     public void collect(GcCause cause) {
         if (collecting) return;
         collecting = true;
         try {
-            if (verifier != null) verifier.verify("before collection " + (stats.cycles() + 1) + " (" + cause + ")", false);
+            if (verifier != null) verify("before collection " + (stats.cycles() + 1) + " (" + cause + ")", false);
             long t0 = System.nanoTime();
             marker.markFromRoots();
             for (ReachabilityHook hook : hooks) hook.afterMarking(marker);
@@ -76,7 +85,7 @@ public final class MarkSweepCollector implements Collector {
             heap.setCollectionTrigger(Math.max(options.minTriggerBytes(), (long) (live * options.growthFactor())));
             stats.recordPause(System.nanoTime() - t0);
             stats.cycleCompleted(false);
-            if (verifier != null) verifier.verify("after collection " + stats.cycles() + " (" + cause + ")", true);
+            if (verifier != null) verify("after collection " + stats.cycles() + " (" + cause + ")", true);
         } finally {
             collecting = false;
         }

@@ -1,0 +1,95 @@
+package dev.gclab.gc.plan.rc;
+
+import dev.gclab.heap.Heap;
+import dev.gclab.heap.meta.SideMetadataSpec;
+import dev.gclab.heap.meta.SideTable;
+
+/**
+ * The cycle detector's generations: which tracked container is in which generation, in what order.
+ *
+ * <p>CPython links tracked objects into per-generation doubly linked lists through a two-word
+ * header before each object. gclab keeps each generation as a {@code long[]} of addresses in list
+ * order, and one 32-bit side-table entry per object holding its list (3 bits) and its index in it
+ * (29 bits, plus one), so tracking, untracking (swap with the last element) and "which generation?"
+ * are O(1) with no Java object per simulated object. 0 means untracked.
+ *
+ * <p>Generations 0..2 are CPython's; {@link #PERMANENT} is the frozen generation that collections
+ * ignore; {@link #COLLECTING} and {@link #GARBAGE} mark objects during a collection.
+ */
+final class Generations {
+    static final int COUNT = 3;
+    static final int PERMANENT = 3;
+    static final int COLLECTING = 4;
+    static final int GARBAGE = 5;
+    private static final int LISTS = 6;
+    private static final int INDEX_BITS = 29;
+    private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+    static final SideMetadataSpec SPEC = SideMetadataSpec.of("gc-generation", 32, 8);
+
+    private final SideTable position;
+    private final long[][] lists = new long[LISTS][];
+    private final int[] sizes = new int[LISTS];
+
+    Generations(Heap heap) {
+        this.position = heap.sideTable(SPEC);
+        for (int i = 0; i < LISTS; i++) lists[i] = new long[64];
+    }
+
+    /** The list an object is in, or -1 if untracked. */
+    int listOf(long obj) {
+        long p = position.get(obj);
+        return p == 0 ? -1 : (int) (p >>> INDEX_BITS);
+    }
+
+    boolean isTracked(long obj) { return position.get(obj) != 0; }
+
+    /** The raw entry: list in bits 29..31, index + 1 below; 0 if untracked. */
+    long entry(long obj) { return position.get(obj); }
+    static int listOfEntry(long entry) { return (int) (entry >>> INDEX_BITS); }
+    static int indexOfEntry(long entry) { return (int) ((entry & INDEX_MASK) - 1); }
+
+    /** Appends {@code obj} to list {@code list}. */
+    void add(int list, long obj) {
+        int n = sizes[list];
+        if (n == lists[list].length) lists[list] = java.util.Arrays.copyOf(lists[list], n * 2);
+        lists[list][n] = obj;
+        sizes[list] = n + 1;
+        position.set(obj, ((long) list << INDEX_BITS) | (n + 1));
+    }
+
+    /** Removes a tracked object from its list (swap with the last); returns the list it was in, or -1. */
+    int remove(long obj) {
+        long p = position.get(obj);
+        if (p == 0) return -1;
+        int list = (int) (p >>> INDEX_BITS);
+        int i = (int) ((p & INDEX_MASK) - 1);
+        int last = --sizes[list];
+        long moved = lists[list][last];
+        lists[list][i] = moved;
+        if (moved != obj) position.set(moved, ((long) list << INDEX_BITS) | (i + 1));
+        position.set(obj, 0);
+        return list;
+    }
+
+    int size(int list) { return sizes[list]; }
+    long[] array(int list) { return lists[list]; }
+
+    /** Index of a tracked object in its list. */
+    int indexOf(long obj) { return (int) ((position.get(obj) & INDEX_MASK) - 1); }
+
+    /** Moves every object of list {@code from} to the end of list {@code to}, keeping order. */
+    void merge(int from, int to) {
+        long[] src = lists[from];
+        for (int i = 0, n = sizes[from]; i < n; i++) add(to, src[i]);
+        sizes[from] = 0;
+    }
+
+    /** Re-points an object's entry at {@code list}, index {@code i} (when the caller rebuilt a list). */
+    void setPosition(long obj, int list, int i) { position.set(obj, ((long) list << INDEX_BITS) | (i + 1)); }
+
+    /** Replaces list {@code list} wholesale (the caller has set positions). */
+    void setList(int list, long[] items, int size) {
+        lists[list] = items;
+        sizes[list] = size;
+    }
+}

@@ -1,0 +1,356 @@
+package dev.gclab.gc.plan.rc;
+
+import dev.gclab.gc.spi.BarrierKind;
+import dev.gclab.gc.spi.Collector;
+import dev.gclab.gc.spi.CollectorOptions;
+import dev.gclab.gc.spi.Constraints;
+import dev.gclab.gc.spi.GcCause;
+import dev.gclab.gc.spi.ReachabilityHook;
+import dev.gclab.gc.stats.GcStats;
+import dev.gclab.gc.util.LongStack;
+import dev.gclab.gc.verify.HeapVerifier;
+import dev.gclab.heap.Heap;
+import dev.gclab.heap.WorkCounters;
+import dev.gclab.heap.memory.HeapMemory;
+import dev.gclab.heap.meta.SideMetadataSpec;
+import dev.gclab.heap.meta.SideTable;
+import dev.gclab.heap.object.LayoutKind;
+import dev.gclab.heap.object.LayoutRegistry;
+import dev.gclab.heap.object.ObjectModel;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reference counting with CPython's generational cycle detector.
+ *
+ * <p>Counts. Every reference to an object from a heap slot, a root (global or frame slot) or a handle
+ * is counted; the barriers increment the new referent and decrement the old one after each store.
+ * A count reaching zero frees the object at once and decrements its children — iteratively, through
+ * a work stack, so dropping a ten-million-long chain needs no Java stack. Counts live in a side table
+ * or in header bits ({@link CountStorage}); the pages they dirty are counted.
+ *
+ * <p>Never-stored objects. A new object starts at count 0, owned by the mutator until it stores it
+ * (the rooting discipline: before its next allocation). Such objects go into a zero-count table
+ * (Deutsch and Bobrow's ZCT); at the next safe point (a collection, or when the table is full) those
+ * still at zero are freed.
+ *
+ * <p>Cycles. Objects that can hold references are tracked in generation 0 when allocated;
+ * allocations of tracked objects count towards generation 0's threshold (700/10/10 by default).
+ * When a count exceeds its threshold the next allocation runs {@link CycleDetector} on the highest
+ * such generation (generation 2 only when the long-lived objects pending since the last full
+ * collection are at least 25% of those that survived it). {@link #freeze()} moves every tracked
+ * object to a permanent generation that collections ignore.
+ *
+ * <p>Knobs ({@code extra}): {@code counts=side|header}, {@code thresholds=700,10,10} (0 disables
+ * automatic detection).
+ */
+public final class RcCollector implements Collector {
+    static final Constraints CONSTRAINTS = new Constraints(false, BarrierKind.REFCOUNT, true, true, false, false);
+    static final Set<String> KNOBS = Set.of("counts", "thresholds");
+    private static final SideMetadataSpec ZCT_SPEC = SideMetadataSpec.of("zero-count-table", 1, 8);
+    private static final int ZCT_LIMIT = 4096;
+
+    /** Observer of cycle-detector runs: CPython's {@code gc.callbacks}. */
+    public interface Callback {
+        /** @param phase "start" or "stop" */
+        void call(String phase, int generation, long collected, long uncollectable);
+    }
+
+    private final Heap heap;
+    private final HeapMemory memory;
+    private final LayoutRegistry layouts;
+    private final WorkCounters counters;
+    private final CollectorOptions options;
+    private final GcStats stats = new GcStats();
+    private final RefCounts counts;
+    private final Generations gens;
+    private final CycleDetector detector;
+    private final SideTable zctBits;
+    private final LongStack zct = new LongStack(ZCT_LIMIT);
+    private final LongStack dying = new LongStack(1024);
+    private final HeapVerifier verifier;
+    private final List<Callback> callbacks = new ArrayList<>();
+    private boolean releasing;
+    private boolean collecting;
+    private boolean enabled = true;
+
+    public RcCollector(Heap heap, CollectorOptions options) {
+        for (String k : options.extra().keySet()) {
+            if (!KNOBS.contains(k)) throw new IllegalArgumentException("rc: unknown option '" + k + "'; valid options: " + String.join(", ", new java.util.TreeSet<>(KNOBS)));
+        }
+        this.heap = heap;
+        this.memory = heap.memory();
+        this.layouts = heap.layouts();
+        this.counters = heap.counters();
+        this.options = options;
+        this.counts = new RefCounts(heap, parseStorage(options.extra().getOrDefault("counts", "side")));
+        this.gens = new Generations(heap);
+        this.detector = new CycleDetector(this, heap, counts, gens);
+        this.zctBits = heap.sideTable(ZCT_SPEC);
+        this.verifier = options.verify() ? new HeapVerifier(heap) : null;
+        String t = options.extra().get("thresholds");
+        if (t != null) setThresholds(parseThresholds(t));
+        heap.setCollectionTrigger(Long.MAX_VALUE);
+    }
+
+    private static CountStorage parseStorage(String s) {
+        return switch (s) {
+            case "side" -> CountStorage.SIDE;
+            case "header" -> CountStorage.HEADER;
+            default -> throw new IllegalArgumentException("rc: counts must be 'side' or 'header', not '" + s + "'");
+        };
+    }
+
+    private static int[] parseThresholds(String s) {
+        String[] parts = s.split(",");
+        if (parts.length < 1 || parts.length > 3) throw new IllegalArgumentException("rc: thresholds are 1 to 3 numbers, e.g. 700,10,10: '" + s + "'");
+        int[] t = {700, 10, 10};
+        try {
+            for (int i = 0; i < parts.length; i++) t[i] = Integer.parseInt(parts[i].trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("rc: thresholds are numbers, e.g. 700,10,10: '" + s + "'");
+        }
+        return t;
+    }
+
+    @Override public String name() { return RcProvider.NAME; }
+    @Override public Heap heap() { return heap; }
+    @Override public Constraints constraints() { return CONSTRAINTS; }
+    @Override public GcStats stats() { return stats; }
+
+    /** rc frees by count and by cycle detection; it runs no tracing phase for hooks. */
+    @Override
+    public void addReachabilityHook(ReachabilityHook hook) {
+        throw new UnsupportedOperationException("rc does not trace; finalization and weak references attach to its count-zero path");
+    }
+
+    // ------------------------------------------------------------------ barriers
+
+    @Override
+    public void postAlloc(long obj) {
+        if (zct.size() >= ZCT_LIMIT && !collecting) processZeroCountTable();
+        counts.reset(obj);
+        zctBits.set(obj, 1);
+        zct.push(obj);
+        int lid = ObjectModel.layoutId(memory.getLong(obj));
+        if (!layouts.isNoScan(lid)) {
+            gens.add(0, obj);
+            detector.count[0]++;
+            if (enabled && detector.threshold[0] > 0 && detector.count[0] > detector.threshold[0] && !collecting) {
+                heap.setCollectionTrigger(0); // the next allocation runs the detector, before it allocates
+            }
+        }
+    }
+
+    @Override
+    public void writeBarrier(long obj, long slotAddress, long oldValue, long newValue) {
+        if (newValue != 0) increment(newValue);
+        if (oldValue != 0) decrement(oldValue);
+    }
+
+    @Override
+    public void rootBarrier(long oldValue, long newValue) {
+        if (newValue != 0) increment(newValue);
+        if (oldValue != 0) decrement(oldValue);
+    }
+
+    @Override public void handleAcquired(long obj) { increment(obj); }
+    @Override public void handleReleased(long obj) { decrement(obj); }
+
+    private void increment(long obj) {
+        if (counts.increment(obj) == 0) zctBits.set(obj, 0);
+    }
+
+    void decrement(long obj) {
+        if (counts.decrement(obj) == 0) release(obj);
+    }
+
+    /** Frees {@code obj} (count zero) and, iteratively, every object that dies with it. */
+    private void release(long obj) {
+        dying.push(obj);
+        if (releasing) return;
+        releasing = true;
+        try {
+            while (!dying.isEmpty()) freeOne(dying.pop());
+        } finally {
+            releasing = false;
+        }
+    }
+
+    private void freeOne(long obj) {
+        long h = memory.getLong(obj);
+        int lid = ObjectModel.layoutId(h);
+        // Children die after the parent; pushed last-slot-first so that slot 0's subtree dies first.
+        if (layouts.kind(lid) == LayoutKind.FIXED) {
+            long mask = layouts.pointerMask(lid);
+            while (mask != 0) {
+                int w = 63 - Long.numberOfLeadingZeros(mask);
+                mask &= ~(1L << w);
+                long child = memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) w << 3));
+                if (child != 0 && counts.decrement(child) == 0) dying.push(child);
+            }
+        } else {
+            for (int s = layouts.refSlots(lid, ObjectModel.length(h)) - 1; s >= 0; s--) {
+                long child = memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) s << 3));
+                if (child != 0 && counts.decrement(child) == 0) dying.push(child);
+            }
+        }
+        if (gens.remove(obj) >= 0 && detector.count[0] > 0) detector.count[0]--;
+        zctBits.set(obj, 0);
+        counters.objectsFreed++;
+        counters.bytesFreed += heap.free(obj);
+    }
+
+    /** Clears every reference slot of {@code obj} through the count barrier, stopping if {@code obj} dies. */
+    void clearReferences(long obj, int whileInList) {
+        int n = refSlotCount(obj);
+        for (int s = 0; s < n; s++) {
+            long slot = slotAddress(obj, s);
+            long child = memory.getLong(slot);
+            if (child == 0) continue;
+            memory.setLong(slot, 0);
+            decrement(child);
+            if (gens.listOf(obj) != whileInList) return;
+        }
+    }
+
+    private int refSlotCount(long obj) {
+        long h = memory.getLong(obj);
+        return layouts.refSlots(ObjectModel.layoutId(h), ObjectModel.length(h));
+    }
+
+    private long slotAddress(long obj, int slot) {
+        int lid = ObjectModel.layoutId(memory.getLong(obj));
+        int word = layouts.isArray(lid) ? slot : layouts.refWord(lid, slot);
+        return ObjectModel.wordAddress(obj, word);
+    }
+
+    /** Frees the never-stored objects still at count zero. */
+    private void processZeroCountTable() {
+        while (!zct.isEmpty()) {
+            long obj = zct.pop();
+            if (zctBits.get(obj) != 0 && counts.get(obj) == 0) {
+                zctBits.set(obj, 0);
+                release(obj);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ collections
+
+    @Override
+    public void pollCollection(long requestBytes) {
+        heap.setCollectionTrigger(Long.MAX_VALUE);
+        if (collecting) return;
+        int g = detector.generationToCollect();
+        if (g >= 0 && enabled) runDetector(g, GcCause.TRIGGER);
+    }
+
+    @Override
+    public void collectForAllocation(long requestBytes) {
+        if (!collecting) runDetector(2, GcCause.HEAP_FULL);
+    }
+
+    /** A full collection: the zero-count table, then the cycle detector on all three generations. */
+    @Override
+    public void collect(GcCause cause) { collectGeneration(2, cause); }
+
+    @Override
+    public void collectYoung(GcCause cause) { collectGeneration(0, cause); }
+
+    /** CPython's {@code gc.collect(g)}: returns the number of unreachable objects found. */
+    public long collectGeneration(int generation, GcCause cause) {
+        if (generation < 0 || generation > 2) throw new IllegalArgumentException("invalid generation " + generation + " (0, 1 or 2)");
+        if (collecting) return 0;
+        return runDetector(generation, cause);
+    }
+
+    private void verify(String when, boolean exact) {
+        long t0 = System.nanoTime();
+        try {
+            verifier.verify(when, exact);
+        } finally {
+            stats.recordVerification(System.nanoTime() - t0);
+        }
+    }
+
+    private long runDetector(int g, GcCause cause) {
+        collecting = true;
+        try {
+            if (verifier != null) verify("before cycle detection " + (stats.cycles() + 1) + " (" + cause + ")", false);
+            for (Callback cb : callbacks) cb.call("start", g, 0, 0);
+            long t0 = System.nanoTime();
+            processZeroCountTable();
+            long found = detector.collect(g);
+            stats.recordPause(System.nanoTime() - t0);
+            stats.cycleCompleted(g < 2);
+            for (Callback cb : callbacks) cb.call("stop", g, found, 0);
+            if (verifier != null) verify("after cycle detection " + stats.cycles() + " (generation " + g + ", " + cause + ")", g == 2 && detector.count[0] == 0 && gens.size(Generations.PERMANENT) == 0);
+            return found;
+        } finally {
+            collecting = false;
+        }
+    }
+
+    // ------------------------------------------------------------------ CPython's gc module surface
+
+    /** The count of {@code obj} (references from slots, roots and handles). */
+    public long refCount(long obj) { return counts.get(obj); }
+
+    /** True if {@code obj} is tracked by the cycle detector. */
+    public boolean isTracked(long obj) { return gens.isTracked(obj); }
+
+    /** The generation {@code obj} is in (0..2), 3 if frozen, -1 if untracked. */
+    public int generationOf(long obj) { return gens.listOf(obj); }
+
+    public int[] thresholds() { return detector.threshold.clone(); }
+
+    public void setThresholds(int... t) {
+        if (t.length < 1 || t.length > 3) throw new IllegalArgumentException("1 to 3 thresholds");
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] < 0) throw new IllegalArgumentException("threshold " + i + " is negative: " + t[i]);
+            detector.threshold[i] = t[i];
+        }
+    }
+
+    /** CPython's {@code gc.get_count()}. */
+    public long[] generationCounts() { return detector.count.clone(); }
+
+    /** Disables or enables automatic cycle detection (counting goes on). */
+    public void setEnabled(boolean on) { enabled = on; }
+
+    /** Moves every tracked object into the permanent generation, which collections ignore. */
+    public void freeze() {
+        for (int g = 0; g < Generations.COUNT; g++) gens.merge(g, Generations.PERMANENT);
+        java.util.Arrays.fill(detector.count, 0);
+    }
+
+    /** Moves the permanent generation back into the oldest one. */
+    public void unfreeze() { gens.merge(Generations.PERMANENT, 2); }
+
+    public int freezeCount() { return gens.size(Generations.PERMANENT); }
+
+    public void addCallback(Callback cb) { callbacks.add(cb); }
+
+    /** Starts a new window for {@code pages_dirtied}, as after a fork. */
+    public void resetDirtyPages() { counts.resetDirtyPages(); }
+
+    @Override
+    public Map<String, Long> collectorCounters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("pages_dirtied", counts.dirtyPages());
+        m.put("saturated_counts", counts.saturatedCount());
+        for (int g = 0; g < Generations.COUNT; g++) {
+            m.put("gen" + g + "_collections", detector.collections[g]);
+            m.put("gen" + g + "_collected", detector.collected[g]);
+            m.put("gen" + g + "_uncollectable", detector.uncollectable[g]);
+        }
+        m.put("tracked_objects", (long) gens.size(0) + gens.size(1) + gens.size(2));
+        m.put("frozen_objects", (long) gens.size(Generations.PERMANENT));
+        return m;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.gclab.gc.plan.rc;
+
+import dev.gclab.gc.spi.Collector;
+import dev.gclab.gc.spi.CollectorOptions;
+import dev.gclab.gc.spi.CollectorProvider;
+import dev.gclab.gc.spi.Constraints;
+import dev.gclab.heap.Heap;
+
+/** Registers {@code rc}. */
+public final class RcProvider implements CollectorProvider {
+    static final String NAME = "rc";
+
+    @Override public String name() { return NAME; }
+    @Override public String description() { return "reference counting with CPython's 3-generation cycle detector (700/10/10); counts in a side table or headers"; }
+    @Override public Constraints constraints() { return RcCollector.CONSTRAINTS; }
+    @Override public Collector create(Heap heap, CollectorOptions options) { return new RcCollector(heap, options); }
+}

@@ -1,0 +1,61 @@
+package dev.gclab.reports.cli;
+
+import dev.gclab.gc.spi.UnknownNameException;
+import dev.gclab.gc.verify.HeapVerificationException;
+import dev.gclab.heap.InvalidHeapAccessException;
+import dev.gclab.heap.OutOfHeapException;
+import dev.gclab.reports.json.ResultFormatException;
+import dev.gclab.reports.runner.UnknownParameterException;
+import dev.gclab.reports.runner.WorkloadArgumentException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * Turns an exception into gclab's error message and exit code: unknown names and parameters the
+ * workload rejects are usage errors (2);
+ * heap failures, result-file errors, I/O and anything else are run failures (1). Only the message is
+ * printed, unless {@code --stacktrace} was given.
+ */
+final class Failures {
+    private Failures() {}
+
+    static int report(Exception ex, PrintWriter err, boolean stackTrace) {
+        int code;
+        String message;
+        if (ex instanceof UnknownNameException || ex instanceof UnknownParameterException
+            || ex instanceof WorkloadArgumentException) {
+            code = CommandLine.ExitCode.USAGE;
+            message = ex.getMessage() + "\n(gclab list shows collectors, workloads and parameters)";
+        } else if (ex instanceof OutOfHeapException || ex instanceof InvalidHeapAccessException
+            || ex instanceof HeapVerificationException || ex instanceof ResultFormatException) {
+            code = CommandLine.ExitCode.SOFTWARE;
+            message = ex.getMessage();
+        } else if (ex instanceof UncheckedIOException) {
+            code = CommandLine.ExitCode.SOFTWARE;
+            message = ex.getMessage();
+        } else if (ex instanceof IOException) {
+            code = CommandLine.ExitCode.SOFTWARE;
+            message = "I/O error: " + ex;
+        } else {
+            code = CommandLine.ExitCode.SOFTWARE;
+            message = ex.getClass().getName() + ": " + ex.getMessage();
+        }
+        err.println("gclab: " + message);
+        if (stackTrace) ex.printStackTrace(err);
+        else if (code == CommandLine.ExitCode.SOFTWARE) err.println("(run with --stacktrace for details)");
+        err.flush();
+        return code;
+    }
+
+    /** True if {@code --stacktrace} was given at any level of the command line. */
+    static boolean stackTraceWanted(ParseResult pr) {
+        for (ParseResult p = pr; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--stacktrace")) return true;
+        }
+        return false;
+    }
+}

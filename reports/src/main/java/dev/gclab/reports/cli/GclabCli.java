@@ -1,0 +1,43 @@
+package dev.gclab.reports.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code gclab} command line: {@code list} and {@code run}.
+ *
+ * <p>Exit codes: 0 success (also {@code --help}, {@code --version}); 1 the run failed (out of heap,
+ * invalid heap access, verification failure, I/O, any other error); 2 a usage error (unknown or
+ * malformed option, missing subcommand, unknown collector, workload or workload parameter).
+ * picocli's defaults already map usage errors to 2 and exceptions to 1; the commands themselves
+ * turn expected failures into a one-line message ({@link Failures}), so the codes hold whether the
+ * command line is built by {@link #main} or by a plain {@code new CommandLine(new GclabCli())}.
+ */
+@Command(name = "gclab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = "A garbage-collector research testbed: run workloads on a simulated heap under pluggable collectors.",
+    subcommands = {ListCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+public final class GclabCli implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: use 'gclab list' or 'gclab run ...'");
+    }
+
+    /** The command line with gclab's handler for exceptions that escape a command. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new GclabCli());
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) ->
+            Failures.report(ex, cmd.getErr(), Failures.stackTraceWanted(parseResult)));
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.gclab.reports.runner;
+
+import dev.gclab.gc.spi.Collector;
+import dev.gclab.gc.spi.CollectorOptions;
+import dev.gclab.gc.spi.CollectorProvider;
+import dev.gclab.gc.spi.CollectorRegistry;
+import dev.gclab.gc.stats.GcStats;
+import dev.gclab.heap.Heap;
+import dev.gclab.heap.HeapConfig;
+import dev.gclab.heap.Mutator;
+import dev.gclab.reports.GclabVersion;
+import dev.gclab.workloads.Workload;
+import dev.gclab.workloads.WorkloadContext;
+import dev.gclab.workloads.WorkloadRegistry;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Runs one {@link Experiment}: resolves the collector and workload by name, checks the workload
+ * parameters, builds a fresh heap, collector and mutator, runs the workload once and turns the
+ * collector's statistics and the heap's work counters into a {@link RunResult}.
+ *
+ * <p>Wall time is {@link System#nanoTime} around {@code Workload.run} only (not heap setup or
+ * teardown); GC time is the collector's pause total; mutator time is the difference (so with
+ * {@code verify} it includes heap verification, which collectors do not count as pause).
+ * Failures of the run (out of heap, invalid access, verification) propagate unchanged; an
+ * {@link IllegalArgumentException} the workload throws before its first allocation is its rejection
+ * of the parameters or size and becomes a {@link WorkloadArgumentException}. The heap is closed either way.
+ */
+public final class ExperimentRunner {
+    private final Consumer<String> log;
+
+    /** @param log receives the workload's progress lines */
+    public ExperimentRunner(Consumer<String> log) { this.log = log; }
+
+    public ExperimentRunner() { this(line -> {}); }
+
+    /**
+     * Checks that the collector and workload exist and the workload declares every parameter given.
+     *
+     * @throws dev.gclab.gc.spi.UnknownNameException for an unknown collector or workload
+     * @throws UnknownParameterException             for a parameter the workload does not declare
+     */
+    public static void check(Experiment e) {
+        CollectorRegistry.byName(e.collector());
+        checkParams(WorkloadRegistry.byName(e.workload()), e);
+    }
+
+    /** Runs {@code e} once on a fresh heap; failures of the run propagate (see {@link #check} for bad names). */
+    public RunResult run(Experiment e) {
+        CollectorProvider provider = CollectorRegistry.byName(e.collector());
+        Workload workload = WorkloadRegistry.byName(e.workload());
+        checkParams(workload, e);
+        HeapConfig config = HeapConfig.of(e.heapBytes()).withMarkBits(e.markBits()).withChecks(e.checks());
+        CollectorOptions options = CollectorOptions.defaults().withVerify(e.verify()).withGrowthFactor(e.growthFactor());
+        String timestamp = Instant.now().toString();
+        try (Heap heap = new Heap(config); Collector collector = provider.create(heap, options)) {
+            WorkloadContext context = new WorkloadContext(new Mutator(heap, collector), collector,
+                e.seed(), e.size(), e.params(), log);
+            long t0 = System.nanoTime();
+            try {
+                workload.run(context);
+            } catch (IllegalArgumentException ex) {
+                if (heap.counters().allocations == 0) throw new WorkloadArgumentException(ex);
+                throw ex;
+            }
+            long wallNs = System.nanoTime() - t0;
+            return result(e, timestamp, heap, collector, wallNs);
+        }
+    }
+
+    private static void checkParams(Workload workload, Experiment e) {
+        Set<String> valid = new TreeSet<>(workload.parameters().keySet());
+        for (String key : e.params().keySet()) {
+            if (!valid.contains(key)) throw new UnknownParameterException(workload.name(), key, valid);
+        }
+    }
+
+    private static RunResult result(Experiment e, String timestamp, Heap heap, Collector collector, long wallNs) {
+        GcStats s = collector.stats();
+        var pauses = new RunResult.Pauses(s.pauseCount(), s.gcNanos(), s.pauseNanosAt(50), s.pauseNanosAt(90),
+            s.pauseNanosAt(99), s.maxPauseNanos());
+        var c = collector.constraints();
+        var constraints = new RunResult.Constraints(c.movesObjects(), lower(c.barrier()), c.needsRefCounts(),
+            c.generational(), c.incremental(), c.supportsPinning());
+        var os = new RunResult.Os(System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("os.version"));
+        var machine = new RunResult.Machine(Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory());
+        return new RunResult(RunResult.SCHEMA_VERSION, GclabVersion.get(), timestamp, e.collector(), e.workload(),
+            e.seed(), e.size(), e.params(), heap.maxBytes(), lower(e.markBits()), lower(e.checks()), e.verify(),
+            e.growthFactor(), constraints, s.cycles(), s.youngCycles(), pauses, wallNs, s.gcNanos(),
+            wallNs - s.gcNanos() - s.verifyNanos(), heap.peakInUseBytes(), heap.counters().asMap(), s.verifyNanos(),
+            collector.collectorCounters(), Runtime.version().toString(), os, machine);
+    }
+
+    private static String lower(Enum<?> e) { return e.name().toLowerCase(Locale.ROOT); }
+}
