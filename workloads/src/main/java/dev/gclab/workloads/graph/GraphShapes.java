@@ -1,0 +1,139 @@
+package dev.gclab.workloads.graph;
+
+import dev.gclab.heap.Mutator;
+import dev.gclab.heap.memory.HeapMemory;
+import dev.gclab.heap.object.LayoutRegistry;
+import dev.gclab.heap.object.ObjectModel;
+import dev.gclab.workloads.Trees;
+
+/**
+ * Builds the portable graph shapes on the simulated heap, edge for edge and in the same allocation
+ * order as the CPython and HotSpot anchors, so one mechanism can be compared on the identical graph.
+ *
+ * <p>Nodes are fixed layouts of references only: {@value #NODE1} ({@code "r"}) for cycles and rings,
+ * {@value #NODE2}/{@value #NODE3} ({@code "rr"}/{@code "rrr"}) by out-degree for random and local,
+ * {@value #NODE2} for trees. Random choices come from {@link Lcg} seeded with {@code seed}
+ * ({@value #DEFAULT_SEED} in the anchors).
+ * <ul>
+ *   <li>cycles ({@code cyc2}, {@code cyc10}, {@code ring}): per cycle of k nodes, the first node is
+ *       allocated, then k-1 nodes each pointing at the one allocated before it, then the first node
+ *       is pointed at the last. {@code ring_live} is one such ring whose first node is the root.</li>
+ *   <li>{@code random}: a root {@code ref[]} of N slots; pass 1 draws once per node, in order, and
+ *       allocates a 3-slot node if the draw is odd, else a 2-slot node; pass 2 draws once per slot,
+ *       node by node, slot by slot: slot -> node[index(draw, N)]. {@code local}: pass 1 as random,
+ *       then slot j of node i -> node (i + j + 1) mod N.</li>
+ *   <li>{@code tree}/{@code tree_td}: complete binary tree of depth
+ *       {@code max(1, round(log2(N + 1)) - 1)}, bottom-up or top-down ({@link Trees}).</li>
+ * </ul>
+ * Every build first clears the {@value #ROOT_GLOBAL} global (the previous graph becomes garbage). A
+ * live shape's root (the ref[] array, the tree's root, the ring's first node) is left in it; a
+ * garbage shape leaves nothing rooted. Builders keep everything they still need reachable from a
+ * root and re-read addresses after each allocation, so they are correct under any collector.
+ */
+public final class GraphShapes {
+    /** The global root that holds a live shape's root object. */
+    public static final String ROOT_GLOBAL = "graph.root";
+    /** The seed of the published anchor figures. */
+    public static final long DEFAULT_SEED = 12345L;
+    public static final String NODE1 = "node1";
+    public static final String NODE2 = "node2";
+    public static final String NODE3 = "node3";
+    /** The most nodes a root ref[] can hold (one object never exceeds a 64 MiB chunk). */
+    public static final int MAX_ROOT_ARRAY_NODES = (int) ((HeapMemory.CHUNK_BYTES - ObjectModel.HEADER_BYTES) / 8);
+
+    private GraphShapes() {}
+
+    /**
+     * Builds {@code shape} with {@code n} nodes.
+     *
+     * @return the number of objects built (for random and local, the root array included: N + 1;
+     *         for cycles, {@code (N / k) * k})
+     */
+    public static long build(Mutator m, Shape shape, int n, long seed) {
+        if (n < 1) throw new IllegalArgumentException("a graph needs at least one node: N = " + n);
+        if ((shape == Shape.RANDOM || shape == Shape.LOCAL) && n > MAX_ROOT_ARRAY_NODES) {
+            throw new IllegalArgumentException(String.format("shape %s holds its nodes in one ref[]: N = %,d exceeds its maximum %,d",
+                shape, n, MAX_ROOT_ARRAY_NODES));
+        }
+        int root = m.global(ROOT_GLOBAL);
+        m.setGlobal(root, 0);
+        return switch (shape) {
+            case CYC2 -> cycles(m, n / 2, 2, -1);
+            case CYC10 -> cycles(m, n / 10, 10, -1);
+            case RING -> cycles(m, 1, n, -1);
+            case RING_LIVE -> cycles(m, 1, n, root);
+            case RANDOM -> randomOrLocal(m, n, seed, false, root);
+            case LOCAL -> randomOrLocal(m, n, seed, true, root);
+            case TREE -> {
+                int d = treeDepth(n);
+                m.setGlobal(root, Trees.makeTree(m, m.layouts().fixed(NODE2, "rr"), d));
+                yield Trees.size(d);
+            }
+            case TREE_TD -> {
+                int d = treeDepth(n);
+                m.setGlobal(root, Trees.makeTreeTopDown(m, m.layouts().fixed(NODE2, "rr"), d));
+                yield Trees.size(d);
+            }
+        };
+    }
+
+    /** {@link #build} with the anchors' seed. */
+    public static long build(Mutator m, Shape shape, int n) { return build(m, shape, n, DEFAULT_SEED); }
+
+    /** Drops the graph: clears {@value #ROOT_GLOBAL}. */
+    public static void dropRoot(Mutator m) { m.setGlobal(m.global(ROOT_GLOBAL), 0); }
+
+    /**
+     * Tree depth for N nodes: {@code max(1, round(log2(N + 1)) - 1)}. Computed exactly in integers
+     * ({@code log2 x} rounds up iff {@code x^2 > 2^(2m+1)} where {@code m = floor(log2 x)}); the result
+     * equals {@code Math.rint} of the floating-point logarithm, ties being impossible.
+     */
+    public static int treeDepth(int n) {
+        if (n < 1) throw new IllegalArgumentException("N must be >= 1: " + n);
+        long x = n + 1L;
+        int floor = 63 - Long.numberOfLeadingZeros(x);
+        int rounded = Long.compareUnsigned(x * x, 1L << (2 * floor + 1)) > 0 ? floor + 1 : floor;
+        return Math.max(1, rounded - 1);
+    }
+
+    /** {@code count} cycles of {@code k} nodes; the first node of the last one goes to global {@code liveRoot} if >= 0. */
+    private static long cycles(Mutator m, int count, int k, int liveRoot) {
+        int node1 = m.layouts().fixed(NODE1, "r");
+        m.pushFrame(2); // 0: first node of the cycle, 1: last node allocated
+        for (int c = 0; c < count; c++) {
+            m.setLocal(0, m.allocate(node1));
+            m.setLocal(1, m.local(0));
+            for (int i = 1; i < k; i++) {
+                long next = m.allocate(node1);
+                m.setRef(next, 0, m.local(1));
+                m.setLocal(1, next);
+            }
+            m.setRef(m.local(0), 0, m.local(1));
+            if (liveRoot >= 0) m.setGlobal(liveRoot, m.local(0));
+        }
+        m.popFrame();
+        return (long) count * k;
+    }
+
+    private static long randomOrLocal(Mutator m, int n, long seed, boolean local, int root) {
+        int node2 = m.layouts().fixed(NODE2, "rr");
+        int node3 = m.layouts().fixed(NODE3, "rrr");
+        Lcg lcg = new Lcg(seed);
+        m.setGlobal(root, m.allocateArray(LayoutRegistry.REF_ARRAY, n));
+        for (int i = 0; i < n; i++) {
+            long node = m.allocate((lcg.next() & 1) != 0 ? node3 : node2);
+            m.setRef(m.getGlobal(root), i, node);
+        }
+        // No allocation from here on: addresses read now stay valid.
+        long nodes = m.getGlobal(root);
+        for (int i = 0; i < n; i++) {
+            long node = m.getRef(nodes, i);
+            int degree = m.layoutOf(node) == node3 ? 3 : 2;
+            for (int j = 0; j < degree; j++) {
+                int target = local ? (int) ((i + j + 1L) % n) : lcg.nextIndex(n);
+                m.setRef(node, j, m.getRef(nodes, target));
+            }
+        }
+        return n + 1L;
+    }
+}
