@@ -57,9 +57,13 @@ public interface Collector extends GcHooks, AutoCloseable {
      */
     default java.util.Map<String, Long> collectorCounters() { return java.util.Map.of(); }
 
+    /** Finalizers and weak references on this collector's heap. */
+    dev.gclab.gc.finalize.Finalization finalization();
+
     /** Registers a hook run after each marking (tracing collectors). */
     void addReachabilityHook(ReachabilityHook hook);
 
+    /** Runs the live {@code withFinalizer} cleanups (reverse creation order). Call before closing the heap. */
     @Override
-    default void close() {}
+    default void close() { finalization().close(); }
 }

@@ -18,5 +18,12 @@ public interface ReachabilityHook {
 
         /** Marks {@code obj} and everything it reaches (resurrection), to completion. */
         void markFrom(long obj);
+
+        /**
+         * Clears every mark and marks again from the roots: after finalizers or callbacks ran (they
+         * may have stored garbage anywhere, allocated, or dropped references), this finds exactly
+         * what is reachable now.
+         */
+        void remark();
     }
 }

@@ -61,6 +61,29 @@ public final class Marker implements ReachabilityHook.Marking {
     }
 
     @Override
+    public void remark() {
+        clearMarks();
+        markFromRoots();
+    }
+
+    /** Clears all marks: a word fill per span for side bits, a header write per object for header bits. */
+    public void clearMarks() {
+        for (int i = 0, n = heap.spanCount(); i < n; i++) {
+            Span s = heap.span(i);
+            if (!headerMarks) {
+                java.util.Arrays.fill(s.markBits, 0L);
+                continue;
+            }
+            for (int idx = 0; idx < s.nelems; idx++) {
+                if (!s.isAllocated(idx)) continue;
+                long obj = s.slotAddress(idx);
+                long h = memory.getLong(obj);
+                if ((h & ObjectModel.MARK_FLAG) != 0) memory.setLong(obj, h & ~ObjectModel.MARK_FLAG);
+            }
+        }
+    }
+
+    @Override
     public boolean isMarked(long obj) {
         if (headerMarks) return (memory.getLong(obj) & ObjectModel.MARK_FLAG) != 0;
         Span s = pages.spanOfHeapAddress(obj);

@@ -35,6 +35,7 @@ public final class HeapVerifier {
     private final LayoutRegistry layouts;
     private final List<String> problems = new ArrayList<>();
     private int problemCount;
+    private java.util.function.Supplier<List<Long>> extraRoots = List::of;
 
     public HeapVerifier(Heap heap) {
         if (heap.maxBytes() > (1L << 34)) {
@@ -44,6 +45,9 @@ public final class HeapVerifier {
         this.memory = heap.memory();
         this.layouts = heap.layouts();
     }
+
+    /** Roots the heap's root set does not hold, e.g. the uncollectable list of legacy finalizers. */
+    public void setExtraRoots(java.util.function.Supplier<List<Long>> roots) { this.extraRoots = roots; }
 
     /** The result of one verification. */
     public record Report(long allocatedObjects, long reachableObjects, long reachableBytes) {}
@@ -129,6 +133,10 @@ public final class HeapVerifier {
             long v = roots.stackSlot(i);
             if (v != 0 && !check(allocated, v, "stack slot " + i)) continue;
             if (v != 0 && !visited.get(granule(v))) { visited.set(granule(v)); stack = push(stack, sp++, v); }
+        }
+        for (long v : extraRoots.get()) {
+            if (!check(allocated, v, "an extra root")) continue;
+            if (!visited.get(granule(v))) { visited.set(granule(v)); stack = push(stack, sp++, v); }
         }
         HandleTable handles = heap.handles();
         for (int h = 1; h < handles.capacity(); h++) {

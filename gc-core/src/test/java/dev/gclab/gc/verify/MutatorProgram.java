@@ -31,6 +31,11 @@ final class MutatorProgram {
     private Mutator m;
     private Collector collector;
     private final ReferenceModel model = new ReferenceModel();
+    /** Weak reference object -> its referent when created. */
+    private final java.util.Map<Long, Long> weakReferent = new java.util.HashMap<>();
+    /** Finalizer runs per registration token: each must be 0 or 1. */
+    private final java.util.Map<Integer, Integer> finalizerRuns = new java.util.HashMap<>();
+    private int tokens;
     private int[] layouts;
     private final int globals = 4;
     private long lastCycles;
@@ -89,7 +94,9 @@ final class MutatorProgram {
         else if (r < 81) setRoot();
         else if (r < 86) newHandle();
         else if (r < 91) releaseHandle();
-        else if (r < 97) dataWrite();
+        else if (r < 94) dataWrite();
+        else if (r < 96) weakRef();
+        else if (r < 97) registerFinalizer();
         else {
             lastOp = "collect";
             collector.collect(GcCause.EXPLICIT);
@@ -208,6 +215,30 @@ final class MutatorProgram {
         }
     }
 
+    private void weakRef() {
+        lastOp = "newWeakRef";
+        long referent = pick();
+        if (referent == 0) return;
+        long w = collector.finalization().newWeakRef(m, referent, rnd.nextBoolean() ? null : wr -> { });
+        afterPossibleCollection(w);
+        model.allocate(w, 0);
+        weakReferent.put(w, model.contains(referent) ? referent : 0);
+        int g = rnd.nextInt(globals);
+        m.setGlobal(g, w);
+        model.setGlobal(g, w);
+    }
+
+    private void registerFinalizer() {
+        lastOp = "registerFinalizer";
+        long obj = pick();
+        if (obj == 0) return;
+        int token = tokens++;
+        finalizerRuns.put(token, 0);
+        collector.finalization().registerFinalizer(obj, x -> {
+            if (finalizerRuns.merge(token, 1, Integer::sum) > 1) throw new AssertionError("a finalizer ran twice (token " + token + ")");
+        });
+    }
+
     private void dataWrite() {
         lastOp = "data";
         long obj = pick();
@@ -254,6 +285,8 @@ final class MutatorProgram {
                 throw new AssertionError(String.format("reachable object 0x%x was freed: its address was handed out again", newObject));
             }
             model.forget(newObject);
+            weakReferent.remove(newObject);
+            weakReferent.replaceAll((w, r) -> r == newObject ? 0L : r); // that referent died
         }
         long cycles = collector.stats().cycles();
         if (cycles != lastCycles) {
@@ -277,12 +310,25 @@ final class MutatorProgram {
                 if (h != model.getRef(obj, i)) throw new AssertionError(String.format("object 0x%x slot %d: heap 0x%x, model 0x%x", obj, i, h, model.getRef(obj, i)));
             }
         }
+        weakReferent.replaceAll((w, r) -> allocated.contains(r) ? r : 0L); // referents freed since
+        for (long w : reachable) {
+            Long expected = weakReferent.get(w);
+            if (expected == null) continue;
+            long now = collector.finalization().weakRefGet(w);
+            if (now != 0 && now != expected) throw new AssertionError(String.format("weak reference 0x%x points at 0x%x, not its referent 0x%x", w, now, expected));
+            if (now != 0 && !allocated.contains(now)) throw new AssertionError(String.format("weak reference 0x%x points at freed 0x%x", w, now));
+            if (now == 0 && expected != 0 && reachable.contains(expected)) {
+                throw new AssertionError(String.format("weak reference 0x%x was cleared while its referent 0x%x is reachable", w, expected));
+            }
+        }
         if (exact && allocated.size() != reachable.size()) {
             Set<Long> extra = new HashSet<>(allocated);
             extra.removeAll(reachable);
             throw new AssertionError(extra.size() + " unreachable objects survived a full collection, e.g. 0x" + Long.toHexString(extra.iterator().next()));
         }
         model.retainOnly(allocated);
+        weakReferent.keySet().retainAll(allocated);
+        weakReferent.replaceAll((w, r) -> allocated.contains(r) ? r : 0L);
     }
 
     private int wordOf(long obj, int slot) {

@@ -1,5 +1,6 @@
 package dev.gclab.gc.plan.marksweep;
 
+import dev.gclab.gc.finalize.Finalization;
 import dev.gclab.gc.spi.Collector;
 import dev.gclab.gc.spi.CollectorOptions;
 import dev.gclab.gc.spi.Constraints;
@@ -35,6 +36,7 @@ public final class MarkSweepCollector implements Collector {
     private final Sweeper sweeper;
     private final HeapVerifier verifier;
     private final List<ReachabilityHook> hooks = new ArrayList<>();
+    private final Finalization finalization;
     private boolean collecting;
 
     public MarkSweepCollector(Heap heap, CollectorOptions options) {
@@ -43,6 +45,8 @@ public final class MarkSweepCollector implements Collector {
         this.marker = new Marker(heap);
         this.sweeper = new Sweeper(heap);
         this.verifier = options.verify() ? new HeapVerifier(heap) : null;
+        this.finalization = new Finalization(heap);
+        if (verifier != null) verifier.setExtraRoots(finalization::garbage);
         heap.setCollectionTrigger(options.minTriggerBytes());
     }
 
@@ -51,7 +55,10 @@ public final class MarkSweepCollector implements Collector {
     @Override public Constraints constraints() { return CONSTRAINTS; }
     @Override public GcStats stats() { return stats; }
     @Override public void addReachabilityHook(ReachabilityHook hook) { hooks.add(hook); }
+    @Override public Finalization finalization() { return finalization; }
+    @Override public java.util.Map<String, Long> collectorCounters() { return finalization.counters(); }
 
+    /** The time of finalizers and callbacks is part of the pause, as in CPython's {@code gc.collect()}. */
     @Override
     public void pollCollection(long requestBytes) {
         if (!collecting) collect(GcCause.TRIGGER);
@@ -80,6 +87,7 @@ public final class MarkSweepCollector implements Collector {
             long t0 = System.nanoTime();
             marker.markFromRoots();
             for (ReachabilityHook hook : hooks) hook.afterMarking(marker);
+            finalization.afterMarking(marker);
             sweeper.sweepAll();
             long live = heap.inUseBytes();
             heap.setCollectionTrigger(Math.max(options.minTriggerBytes(), (long) (live * options.growthFactor())));

@@ -72,8 +72,8 @@ final class CycleDetector {
         int n = gens.size(Generations.COLLECTING);
         long[] base = gens.array(Generations.COLLECTING);
         counters.objectsExamined += n;
-        updateAndSubtractRefs(base, n);
-        markReachableFromOutside(base, n);
+        updateAndSubtractRefs(base, n, Generations.COLLECTING);
+        markReachableFromOutside(base, n, Generations.COLLECTING);
 
         // Partition in list order: survivors to the next generation, the rest to GARBAGE.
         int target = Math.min(g + 1, Generations.COUNT - 1);
@@ -94,13 +94,68 @@ final class CycleDetector {
             longLivedTotal = survivors;
         }
         long found = n - survivors;
+        uncollectable[g] += rc.handleLegacyFinalizers(target);
+        if (rc.runWeakRefCallbacksAndFinalizers()) moveResurrected(target);
         deleteGarbage(target);
         collections[g]++;
         collected[g] += found;
         return found;
     }
 
-    private void updateAndSubtractRefs(long[] base, int n) {
+    /**
+     * handle_resurrected_objects: reachability computed again over the garbage list alone; whatever
+     * a callback or finalizer made reachable from outside it survives, with all it reaches there.
+     */
+    private void moveResurrected(int target) {
+        int n = gens.size(Generations.GARBAGE);
+        long[] base = gens.array(Generations.GARBAGE);
+        updateAndSubtractRefs(base, n, Generations.GARBAGE);
+        markReachableFromOutside(base, n, Generations.GARBAGE);
+        long[] back = new long[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) if ((reachable[i >>> 6] & (1L << i)) != 0) back[k++] = base[i];
+        for (int i = 0; i < k; i++) {
+            gens.remove(back[i]);
+            gens.add(target, back[i]);
+            rc.finalization().countResurrected();
+        }
+    }
+
+    /** Moves every object of the garbage list reachable from {@code roots} there to {@code target}; returns how many. */
+    long rescueReachable(long[] roots, int count, int target) {
+        long moved = 0;
+        int[] st = new int[16];
+        long[] work = new long[16];
+        int sp = 0;
+        for (int r = 0; r < count; r++) {
+            if (gens.listOf(roots[r]) != Generations.GARBAGE) continue;
+            gens.remove(roots[r]);
+            gens.add(target, roots[r]);
+            moved++;
+            if (sp == work.length) work = java.util.Arrays.copyOf(work, sp * 2);
+            work[sp++] = roots[r];
+            while (sp > 0) {
+                long obj = work[--sp];
+                long h = memory.getLong(obj);
+                int lid = ObjectModel.layoutId(h);
+                int slots = layouts.refSlots(lid, ObjectModel.length(h));
+                for (int s = 0; s < slots; s++) {
+                    int word = layouts.isArray(lid) ? s : layouts.refWord(lid, s);
+                    long child = memory.getLong(ObjectModel.wordAddress(obj, word));
+                    if (child != 0 && gens.listOf(child) == Generations.GARBAGE) {
+                        gens.remove(child);
+                        gens.add(target, child);
+                        moved++;
+                        if (sp == work.length) work = java.util.Arrays.copyOf(work, sp * 2);
+                        work[sp++] = child;
+                    }
+                }
+            }
+        }
+        return moved;
+    }
+
+    private void updateAndSubtractRefs(long[] base, int n, int list) {
         if (gcRefs.length < n) gcRefs = new int[Math.max(n, gcRefs.length * 2)];
         int[] refs = gcRefs;
         for (int i = 0; i < n; i++) {
@@ -116,25 +171,25 @@ final class CycleDetector {
                 while (mask != 0) {
                     int w = Long.numberOfTrailingZeros(mask);
                     mask &= mask - 1;
-                    subtract(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) w << 3)), refs);
+                    subtract(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) w << 3)), refs, list);
                 }
             } else {
                 int len = layouts.refSlots(lid, ObjectModel.length(h));
-                for (int s = 0; s < len; s++) subtract(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) s << 3)), refs);
+                for (int s = 0; s < len; s++) subtract(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) s << 3)), refs, list);
             }
         }
     }
 
-    private void subtract(long ref, int[] refs) {
+    private void subtract(long ref, int[] refs, int list) {
         if (ref == 0) return;
         long e = gens.entry(ref);
-        if (Generations.listOfEntry(e) == Generations.COLLECTING && e != 0) {
+        if (Generations.listOfEntry(e) == list && e != 0) {
             int k = Generations.indexOfEntry(e);
             if (refs[k] != Integer.MAX_VALUE) refs[k]--;
         }
     }
 
-    private void markReachableFromOutside(long[] base, int n) {
+    private void markReachableFromOutside(long[] base, int n, int list) {
         int words = (n + 63) >>> 6;
         if (reachable.length < words) reachable = new long[Math.max(words, reachable.length * 2)];
         java.util.Arrays.fill(reachable, 0, words, 0L);
@@ -152,7 +207,7 @@ final class CycleDetector {
                     while (mask != 0) {
                         int w = Long.numberOfTrailingZeros(mask);
                         mask &= mask - 1;
-                        int k = candidateIndex(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) w << 3)));
+                        int k = candidateIndex(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) w << 3)), list);
                         if (k >= 0 && (reachable[k >>> 6] & (1L << k)) == 0) {
                             reachable[k >>> 6] |= 1L << k;
                             stack = push(stack, sp++, k);
@@ -161,7 +216,7 @@ final class CycleDetector {
                 } else {
                     int len = layouts.refSlots(lid, ObjectModel.length(h));
                     for (int s = 0; s < len; s++) {
-                        int k = candidateIndex(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) s << 3)));
+                        int k = candidateIndex(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) s << 3)), list);
                         if (k >= 0 && (reachable[k >>> 6] & (1L << k)) == 0) {
                             reachable[k >>> 6] |= 1L << k;
                             stack = push(stack, sp++, k);
@@ -172,10 +227,10 @@ final class CycleDetector {
         }
     }
 
-    private int candidateIndex(long ref) {
+    private int candidateIndex(long ref, int list) {
         if (ref == 0) return -1;
         long e = gens.entry(ref);
-        return e != 0 && Generations.listOfEntry(e) == Generations.COLLECTING ? Generations.indexOfEntry(e) : -1;
+        return e != 0 && Generations.listOfEntry(e) == list ? Generations.indexOfEntry(e) : -1;
     }
 
     private static int[] push(int[] stack, int at, int v) {

@@ -1,5 +1,6 @@
 package dev.gclab.gc.plan.rc;
 
+import dev.gclab.gc.finalize.Finalization;
 import dev.gclab.gc.spi.BarrierKind;
 import dev.gclab.gc.spi.Collector;
 import dev.gclab.gc.spi.CollectorOptions;
@@ -74,6 +75,8 @@ public final class RcCollector implements Collector {
     private final LongStack dying = new LongStack(1024);
     private final HeapVerifier verifier;
     private final List<Callback> callbacks = new ArrayList<>();
+    private final Finalization finalization;
+    private final int weakrefLayout;
     private boolean releasing;
     private boolean collecting;
     private boolean enabled = true;
@@ -91,7 +94,10 @@ public final class RcCollector implements Collector {
         this.gens = new Generations(heap);
         this.detector = new CycleDetector(this, heap, counts, gens);
         this.zctBits = heap.sideTable(ZCT_SPEC);
+        this.finalization = new Finalization(heap);
+        this.weakrefLayout = finalization.weakRefLayout();
         this.verifier = options.verify() ? new HeapVerifier(heap) : null;
+        if (verifier != null) verifier.setExtraRoots(finalization::garbage);
         String t = options.extra().get("thresholds");
         if (t != null) setThresholds(parseThresholds(t));
         heap.setCollectionTrigger(Long.MAX_VALUE);
@@ -121,6 +127,7 @@ public final class RcCollector implements Collector {
     @Override public Heap heap() { return heap; }
     @Override public Constraints constraints() { return CONSTRAINTS; }
     @Override public GcStats stats() { return stats; }
+    @Override public Finalization finalization() { return finalization; }
 
     /** rc frees by count and by cycle detection; it runs no tracing phase for hooks. */
     @Override
@@ -137,7 +144,7 @@ public final class RcCollector implements Collector {
         zctBits.set(obj, 1);
         zct.push(obj);
         int lid = ObjectModel.layoutId(memory.getLong(obj));
-        if (!layouts.isNoScan(lid)) {
+        if (!layouts.isNoScan(lid) || lid == weakrefLayout) { // weak references are tracked, as in CPython
             gens.add(0, obj);
             detector.count[0]++;
             if (enabled && detector.threshold[0] > 0 && detector.count[0] > detector.threshold[0] && !collecting) {
@@ -184,6 +191,10 @@ public final class RcCollector implements Collector {
     private void freeOne(long obj) {
         long h = memory.getLong(obj);
         int lid = ObjectModel.layoutId(h);
+        if (lid == weakrefLayout || finalization.hasFlags(obj)) {
+            if (!finalizeDying(obj)) return; // resurrected by its finalizer
+            finalization.forget(obj);
+        }
         // Children die after the parent; pushed last-slot-first so that slot 0's subtree dies first.
         if (layouts.kind(lid) == LayoutKind.FIXED) {
             long mask = layouts.pointerMask(lid);
@@ -203,6 +214,85 @@ public final class RcCollector implements Collector {
         zctBits.set(obj, 0);
         counters.objectsFreed++;
         counters.bytesFreed += heap.free(obj);
+    }
+
+    /**
+     * Death by count, first steps: the finalizer (at most once; the object is kept alive during the
+     * call), then, unless it resurrected the object, the weak references are cleared and their
+     * callbacks run, newest first. Returns false if the object was resurrected.
+     */
+    private boolean finalizeDying(long obj) {
+        if (finalization.needsFinalizer(obj)) {
+            counts.increment(obj);
+            finalization.finalizeNow(obj);
+            if (counts.decrement(obj) > 0) {
+                finalization.countResurrected();
+                return false;
+            }
+        }
+        for (long w : finalization.clearWeakRefsTo(obj)) {
+            increment(w);
+            finalization.callback(w);
+            decrement(w);
+        }
+        return true;
+    }
+
+    /**
+     * Cycle garbage, step 1 (CPython's move_legacy_finalizers): objects with legacy finalizers, and
+     * everything they reach in the garbage, leave it for {@code survivorList}; the legacy objects
+     * are listed in {@link Finalization#garbage()}, which holds a count on each.
+     *
+     * @return the number of objects made uncollectable
+     */
+    long handleLegacyFinalizers(int survivorList) {
+        int n = gens.size(Generations.GARBAGE);
+        long[] list = gens.array(Generations.GARBAGE);
+        long[] legacy = new long[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) if (finalization.isLegacy(list[i])) legacy[k++] = list[i];
+        if (k == 0) return 0;
+        for (int i = 0; i < k; i++) {
+            finalization.addGarbage(legacy[i]);
+            increment(legacy[i]);
+        }
+        return detector.rescueReachable(legacy, k, survivorList);
+    }
+
+    /**
+     * Cycle garbage, steps 2 and 3 (handle_weakrefs, finalize_garbage): weak references that are
+     * garbage are cleared without callbacks; weak references to garbage are cleared and, if they are
+     * not garbage themselves, their callbacks run (newest first per referent, after all clearing);
+     * then every unfinalized finalizer of the garbage runs once, with the garbage graph intact.
+     *
+     * @return true if any callback or finalizer ran (reachability must be computed again)
+     */
+    boolean runWeakRefCallbacksAndFinalizers() {
+        int n = gens.size(Generations.GARBAGE);
+        long[] garbage = java.util.Arrays.copyOf(gens.array(Generations.GARBAGE), n);
+        List<Long> queue = new ArrayList<>();
+        List<Long> finalizable = new ArrayList<>();
+        for (long obj : garbage) {
+            if (ObjectModel.layoutId(memory.getLong(obj)) == weakrefLayout) finalization.clearGarbageWeakRef(obj);
+        }
+        for (long obj : garbage) {
+            if (!finalization.hasFlags(obj)) continue;
+            for (long w : finalization.clearWeakRefsTo(obj)) {
+                if (gens.listOf(w) != Generations.GARBAGE) queue.add(w);
+            }
+            if (finalization.needsFinalizer(obj)) finalizable.add(obj);
+        }
+        for (long w : queue) increment(w);
+        for (long w : queue) finalization.callback(w);
+        for (long w : queue) decrement(w);
+        finalizable = finalization.inFinalizationOrder(finalizable, o -> gens.listOf(o) != Generations.GARBAGE);
+        for (long obj : finalizable) {
+            if (gens.listOf(obj) != Generations.GARBAGE || !finalization.needsFinalizer(obj)) continue;
+            increment(obj);
+            finalization.finalizeNow(obj);
+            decrement(obj);
+        }
+        return !queue.isEmpty() || !finalizable.isEmpty();
     }
 
     /** Clears every reference slot of {@code obj} through the count barrier, stopping if {@code obj} dies. */
@@ -278,18 +368,27 @@ public final class RcCollector implements Collector {
         }
     }
 
+    /**
+     * After a full detection nothing unreachable is left — unless something is frozen, or callbacks
+     * or finalizers allocated during the collection (that garbage is young: a later collection frees it).
+     */
+    private boolean exactAfter(int g, long allocationsBefore) {
+        return g == 2 && gens.size(Generations.PERMANENT) == 0 && counters.allocations == allocationsBefore;
+    }
+
     private long runDetector(int g, GcCause cause) {
         collecting = true;
         try {
             if (verifier != null) verify("before cycle detection " + (stats.cycles() + 1) + " (" + cause + ")", false);
             for (Callback cb : callbacks) cb.call("start", g, 0, 0);
+            long allocationsBefore = counters.allocations;
             long t0 = System.nanoTime();
             processZeroCountTable();
             long found = detector.collect(g);
             stats.recordPause(System.nanoTime() - t0);
             stats.cycleCompleted(g < 2);
             for (Callback cb : callbacks) cb.call("stop", g, found, 0);
-            if (verifier != null) verify("after cycle detection " + stats.cycles() + " (generation " + g + ", " + cause + ")", g == 2 && detector.count[0] == 0 && gens.size(Generations.PERMANENT) == 0);
+            if (verifier != null) verify("after cycle detection " + stats.cycles() + " (generation " + g + ", " + cause + ")", exactAfter(g, allocationsBefore));
             return found;
         } finally {
             collecting = false;
@@ -351,6 +450,7 @@ public final class RcCollector implements Collector {
         }
         m.put("tracked_objects", (long) gens.size(0) + gens.size(1) + gens.size(2));
         m.put("frozen_objects", (long) gens.size(Generations.PERMANENT));
+        m.putAll(finalization.counters());
         return m;
     }
 }
