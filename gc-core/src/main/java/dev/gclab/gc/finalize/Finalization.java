@@ -117,6 +117,9 @@ public final class Finalization {
     /** The layout id of weak-reference objects. */
     public int weakRefLayout() { return weakrefLayout; }
 
+    /** False while no finalizer and no weak reference is registered: dying objects need no look-up. */
+    public boolean isActive() { return !finalizers.isEmpty() || !weakrefsByReferent.isEmpty(); }
+
     /** True if any finalization flag of {@code obj} is set (one side-table read). */
     public boolean hasFlags(long obj) { return flags.get(obj) != 0; }
 

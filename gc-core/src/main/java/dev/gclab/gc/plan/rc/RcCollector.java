@@ -13,8 +13,6 @@ import dev.gclab.gc.verify.HeapVerifier;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.WorkCounters;
 import dev.gclab.heap.memory.HeapMemory;
-import dev.gclab.heap.meta.SideMetadataSpec;
-import dev.gclab.heap.meta.SideTable;
 import dev.gclab.heap.object.LayoutKind;
 import dev.gclab.heap.object.LayoutRegistry;
 import dev.gclab.heap.object.ObjectModel;
@@ -35,9 +33,9 @@ import java.util.Set;
  * or in header bits ({@link CountStorage}); the pages they dirty are counted.
  *
  * <p>Never-stored objects. A new object starts at count 0, owned by the mutator until it stores it
- * (the rooting discipline: before its next allocation). Such objects go into a zero-count table
- * (Deutsch and Bobrow's ZCT); at the next safe point (a collection, or when the table is full) those
- * still at zero are freed.
+ * (the rooting discipline: before its next allocation). Every new object goes into a zero-count
+ * table (Deutsch and Bobrow's ZCT); at the next safe point (a collection, or when the table is full)
+ * those still allocated at count zero are freed.
  *
  * <p>Cycles. Objects that can hold references are tracked in generation 0 when allocated;
  * allocations of tracked objects count towards generation 0's threshold (700/10/10 by default).
@@ -52,7 +50,6 @@ import java.util.Set;
 public final class RcCollector implements Collector {
     static final Constraints CONSTRAINTS = new Constraints(false, BarrierKind.REFCOUNT, true, true, false, false);
     static final Set<String> KNOBS = Set.of("counts", "thresholds");
-    private static final SideMetadataSpec ZCT_SPEC = SideMetadataSpec.of("zero-count-table", 1, 8);
     private static final int ZCT_LIMIT = 4096;
 
     /** Observer of cycle-detector runs: CPython's {@code gc.callbacks}. */
@@ -70,7 +67,6 @@ public final class RcCollector implements Collector {
     private final RefCounts counts;
     private final Generations gens;
     private final CycleDetector detector;
-    private final SideTable zctBits;
     private final LongStack zct = new LongStack(ZCT_LIMIT);
     private final LongStack dying = new LongStack(1024);
     private final HeapVerifier verifier;
@@ -93,7 +89,6 @@ public final class RcCollector implements Collector {
         this.counts = new RefCounts(heap, parseStorage(options.extra().getOrDefault("counts", "side")));
         this.gens = new Generations(heap);
         this.detector = new CycleDetector(this, heap, counts, gens);
-        this.zctBits = heap.sideTable(ZCT_SPEC);
         this.finalization = new Finalization(heap);
         this.weakrefLayout = finalization.weakRefLayout();
         this.verifier = options.verify() ? new HeapVerifier(heap) : null;
@@ -141,7 +136,6 @@ public final class RcCollector implements Collector {
     public void postAlloc(long obj) {
         if (zct.size() >= ZCT_LIMIT && !collecting) processZeroCountTable();
         counts.reset(obj);
-        zctBits.set(obj, 1);
         zct.push(obj);
         int lid = ObjectModel.layoutId(memory.getLong(obj));
         if (!layouts.isNoScan(lid) || lid == weakrefLayout) { // weak references are tracked, as in CPython
@@ -169,7 +163,7 @@ public final class RcCollector implements Collector {
     @Override public void handleReleased(long obj) { decrement(obj); }
 
     private void increment(long obj) {
-        if (counts.increment(obj) == 0) zctBits.set(obj, 0);
+        counts.increment(obj);
     }
 
     void decrement(long obj) {
@@ -191,7 +185,7 @@ public final class RcCollector implements Collector {
     private void freeOne(long obj) {
         long h = memory.getLong(obj);
         int lid = ObjectModel.layoutId(h);
-        if (lid == weakrefLayout || finalization.hasFlags(obj)) {
+        if (lid == weakrefLayout || (finalization.isActive() && finalization.hasFlags(obj))) {
             if (!finalizeDying(obj)) return; // resurrected by its finalizer
             finalization.forget(obj);
         }
@@ -211,7 +205,6 @@ public final class RcCollector implements Collector {
             }
         }
         if (gens.remove(obj) >= 0 && detector.count[0] > 0) detector.count[0]--;
-        zctBits.set(obj, 0);
         counters.objectsFreed++;
         counters.bytesFreed += heap.free(obj);
     }
@@ -319,14 +312,15 @@ public final class RcCollector implements Collector {
         return ObjectModel.wordAddress(obj, word);
     }
 
-    /** Frees the never-stored objects still at count zero. */
+    /**
+     * Frees the never-stored objects still at count zero. An entry is stale if its object died (its
+     * slot is free or holds a newer object, which has an entry of its own): an allocated object at
+     * count zero is garbage either way, since a stored one that dropped to zero was freed then.
+     */
     private void processZeroCountTable() {
         while (!zct.isEmpty()) {
             long obj = zct.pop();
-            if (zctBits.get(obj) != 0 && counts.get(obj) == 0) {
-                zctBits.set(obj, 0);
-                release(obj);
-            }
+            if (heap.isObject(obj) && counts.get(obj) == 0) release(obj);
         }
     }
 

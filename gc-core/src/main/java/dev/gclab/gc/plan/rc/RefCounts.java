@@ -27,6 +27,7 @@ final class RefCounts {
     private final boolean header;
     private final WorkCounters counters;
     private long[] dirty = new long[64];
+    private long lastPage = -1;
     private long dirtyPages;
     private long saturated;
 
@@ -93,6 +94,8 @@ final class RefCounts {
     private void touch(long obj) {
         long off = obj - HeapMemory.BASE;
         long page = header ? off >>> 12 : (off >>> 3) * 4 >>> 12;
+        if (page == lastPage) return;
+        lastPage = page;
         int w = (int) (page >>> 6);
         if (w >= dirty.length) dirty = java.util.Arrays.copyOf(dirty, Math.max(w + 1, dirty.length * 2));
         long bit = 1L << page;
@@ -109,6 +112,7 @@ final class RefCounts {
     void resetDirtyPages() {
         java.util.Arrays.fill(dirty, 0L);
         dirtyPages = 0;
+        lastPage = -1;
     }
 
     /** Objects whose header count saturated (never freed by count). */
