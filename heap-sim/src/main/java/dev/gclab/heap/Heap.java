@@ -135,11 +135,16 @@ public final class Heap implements AutoCloseable {
     private long allocateSmall(int spanClass, long header, long size) {
         Span s = current[spanClass];
         int slot = s == null ? -1 : s.nextFreeSlot();
-        if (slot < 0) {
-            s = refill(spanClass);
-            if (s == null) return 0;
-            slot = s.nextFreeSlot();
-        }
+        if (slot < 0) return allocateFromNewSpan(spanClass, header, size);
+        long offset = slot * s.elemSize;
+        long segOff = s.segmentOffset + offset;
+        return initialized(s, s.base + offset, segOff, header, s.needZero ? size : 0);
+    }
+
+    private long allocateFromNewSpan(int spanClass, long header, long size) {
+        Span s = refill(spanClass);
+        if (s == null) return 0;
+        int slot = s.nextFreeSlot();
         long offset = slot * s.elemSize;
         long segOff = s.segmentOffset + offset;
         return initialized(s, s.base + offset, segOff, header, s.needZero ? size : 0);

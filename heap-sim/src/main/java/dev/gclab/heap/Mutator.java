@@ -53,8 +53,17 @@ public final class Mutator {
     /** Allocates an object of a fixed layout, all reference slots null and data zero. */
     public long allocate(int layoutId) {
         int spanClass = layouts.fixedSpanClass(layoutId);
+        if (spanClass == 0 || heap.triggerReached()) return allocateSlow(layoutId, spanClass);
+        long obj = heap.allocateFixed(layoutId, spanClass);
+        if (obj == 0) obj = allocAfterFullCollection(layoutId, 0, layouts.fixedSize(layoutId));
+        hooks.postAlloc(obj);
+        return obj;
+    }
+
+    /** Kept out of {@link #allocate(int)} so that the fast path stays small enough to inline. */
+    private long allocateSlow(int layoutId, int spanClass) {
         if (spanClass == 0) throw new IllegalArgumentException(layoutProblem(layoutId, "a fixed layout"));
-        if (heap.triggerReached()) hooks.pollCollection(layouts.fixedSize(layoutId));
+        hooks.pollCollection(layouts.fixedSize(layoutId));
         long obj = heap.allocateFixed(layoutId, spanClass);
         if (obj == 0) obj = allocAfterFullCollection(layoutId, 0, layouts.fixedSize(layoutId));
         hooks.postAlloc(obj);

@@ -31,6 +31,7 @@ public final class GraphWorkload implements Workload {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("shape", "random: one of " + Shape.names());
         p.put("reps", "3: explicit full collections with the graph built");
+        p.put("graph_seed", GraphShapes.DEFAULT_SEED + ": LCG seed of the graph (the anchors' graph); 'run' uses the run's --seed");
         return p;
     }
 
@@ -46,10 +47,17 @@ public final class GraphWorkload implements Workload {
         int n = (int) nodes;
         Mutator m = ctx.mutator();
         long t0 = System.nanoTime();
-        long objects = GraphShapes.build(m, shape, n, ctx.seed());
+        String gs = ctx.param("graph_seed", Long.toString(GraphShapes.DEFAULT_SEED));
+        long graphSeed;
+        try {
+            graphSeed = gs.equals("run") ? ctx.seed() : Long.parseLong(gs);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("graph: graph_seed must be a number or 'run', not '" + gs + "'");
+        }
+        long objects = GraphShapes.build(m, shape, n, graphSeed);
         long t1 = System.nanoTime();
         ctx.log().accept(String.format("graph: shape %s, N %,d, %,d objects (%s), seed %d, built in %.1f ms; %d collections",
-            shape, n, objects, shape.isLive() ? "live" : "garbage", ctx.seed(), (t1 - t0) / 1e6, reps));
+            shape, n, objects, shape.isLive() ? "live" : "garbage", graphSeed, (t1 - t0) / 1e6, reps));
         for (int r = 0; r < reps; r++) ctx.collector().collect(GcCause.EXPLICIT);
         GraphShapes.dropRoot(m);
         ctx.collector().collect(GcCause.EXPLICIT);

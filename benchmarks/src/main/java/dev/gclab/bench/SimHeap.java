@@ -1,0 +1,26 @@
+package dev.gclab.bench;
+
+import dev.gclab.gc.spi.Collector;
+import dev.gclab.gc.spi.CollectorOptions;
+import dev.gclab.gc.spi.CollectorRegistry;
+import dev.gclab.heap.Heap;
+import dev.gclab.heap.HeapConfig;
+import dev.gclab.heap.Mutator;
+
+/** A simulated heap with a mark-sweep collector and a mutator: the fixture every benchmark starts from. */
+record SimHeap(Heap heap, Collector collector, Mutator mutator) implements AutoCloseable {
+    /** A minimum trigger no benchmark reaches: the collector runs only when asked. */
+    static final long NEVER = 1L << 50;
+
+    static SimHeap markSweep(HeapConfig config, CollectorOptions options) {
+        Heap heap = new Heap(config);
+        Collector c = CollectorRegistry.byName("marksweep").create(heap, options);
+        return new SimHeap(heap, c, new Mutator(heap, c));
+    }
+
+    @Override
+    public void close() {
+        collector.close();
+        heap.close();
+    }
+}
