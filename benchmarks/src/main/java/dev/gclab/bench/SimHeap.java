@@ -7,14 +7,16 @@ import dev.gclab.heap.Heap;
 import dev.gclab.heap.HeapConfig;
 import dev.gclab.heap.Mutator;
 
-/** A simulated heap with a mark-sweep collector and a mutator: the fixture every benchmark starts from. */
+/** A simulated heap with a collector (mark-sweep unless named) and a mutator: the fixture every benchmark starts from. */
 record SimHeap(Heap heap, Collector collector, Mutator mutator) implements AutoCloseable {
     /** A minimum trigger no benchmark reaches: the collector runs only when asked. */
     static final long NEVER = 1L << 50;
 
-    static SimHeap markSweep(HeapConfig config, CollectorOptions options) {
+    static SimHeap markSweep(HeapConfig config, CollectorOptions options) { return of("marksweep", config, options); }
+
+    static SimHeap of(String collector, HeapConfig config, CollectorOptions options) {
         Heap heap = new Heap(config);
-        Collector c = CollectorRegistry.byName("marksweep").create(heap, options);
+        Collector c = CollectorRegistry.byName(collector).create(heap, options);
         return new SimHeap(heap, c, new Mutator(heap, c));
     }
 

@@ -42,10 +42,11 @@ class BenchmarksSmokeTest {
             assertTrue(r.getPrimaryResult().getSampleCount() > 0, label);
             seen.add(label);
         }
-        // 2 allocation + 2x2 barrier + 2x2 mark-sweep + 2x2 sweep configurations
-        assertEquals(14, seen.size(), String.join("\n", seen));
+        // 2 allocation + 2x2 barrier + 2x2 mark-sweep + 2x2 sweep configurations + 7 rc
+        assertEquals(21, seen.size(), String.join("\n", seen));
         for (String m : new String[] {"AllocationBench.allocate", "AllocationBench.allocateNoGc", "BarrierBench.setRef",
-            "BarrierBench.rawStore", "MarkSweepBench.fullCollection", "SweepBench.sweep"}) {
+            "BarrierBench.rawStore", "MarkSweepBench.fullCollection", "SweepBench.sweep", "RcBench.incrementDecrement",
+            "RcBench.dropTree", "RcBench.detectGarbageCycles", "RcBench.fullPassLiveRandom", "RcBench.youngCollection"}) {
             assertTrue(seen.stream().anyMatch(s -> s.contains(m + " ")), m + " missing from\n" + String.join("\n", seen));
         }
     }

@@ -47,7 +47,9 @@ class GraphWorkloadTest {
         try (TestHeaps t = TestHeaps.markSweep(16L << 20, 4L << 20)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> graph.run(t.context(1, 0.001, Map.of("shap", "tree"))));
-            assertTrue(e.getMessage().contains("'shap'") && e.getMessage().contains("valid parameters: reps, shape"), e.getMessage());
+            assertTrue(e.getMessage().contains("'shap'") && e.getMessage().contains("valid parameters: graph_seed, reps, shape"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> graph.run(t.context(1, 0.001, Map.of("graph_seed", "x"))));
+            assertTrue(e.getMessage().contains("graph_seed"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> graph.run(t.context(1, 0.001, Map.of("shape", "blob"))));
             assertInstanceOf(UnknownNameException.class, e);
             assertTrue(e.getMessage().contains("valid shapes: cyc2, cyc10, ring, ring_live, random, local, tree, tree_td"), e.getMessage());
@@ -62,8 +64,8 @@ class GraphWorkloadTest {
     }
 
     @Test
-    void registryListsBothWorkloads() {
-        assertEquals("gcbench, graph", WorkloadRegistry.names());
+    void registryListsEveryWorkload() {
+        assertEquals("gcbench, graph, pycycles", WorkloadRegistry.names());
         assertTrue(graph.parameters().keySet().containsAll(java.util.List.of("shape", "reps")));
     }
 }
