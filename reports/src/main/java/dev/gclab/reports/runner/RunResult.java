@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * The outcome of one experiment: what ran, what it cost, and where. This is the result file's model;
  * {@link dev.gclab.reports.json.ResultJson} writes it with snake_case keys in component order (see
- * reports/SCHEMA.md). Times are wall-clock nanoseconds (vary between runs); cycles and {@link #work}
+ * README.md, "Results schema"). Times are wall-clock nanoseconds (vary between runs); cycles and {@link #work}
  * counters are deterministic for a given experiment and seed.
  *
  * <p>Adding a component is a compatible change (readers ignore unknown keys); removing, renaming or
