@@ -47,16 +47,20 @@ public class RcBench {
             int node = sim.heap().layouts().fixed("Node", "rr");
             a = m.allocate(node);
             m.setGlobal(m.global("a"), a);
+            m.setGlobal(m.global("a again"), a); // count 2: the decrement of a never reaches zero
             b = m.allocate(node);
             m.setGlobal(m.global("b"), b);
             slot = a + 8;
         }
 
         @TearDown(Level.Trial)
-        public void tearDown() { sim.close(); }
+        public void tearDown() {
+            if (rc.refCount(a) != 2 || rc.refCount(b) != 1) throw new IllegalStateException("counts drifted");
+            sim.close();
+        }
     }
 
-    /** One increment (of b) and one decrement (of a): counts stay at 1 and 2, nothing dies. */
+    /** Two increment/decrement pairs per operation; counts swing between 1 and 2, nothing dies. */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)

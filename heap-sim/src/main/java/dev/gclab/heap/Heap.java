@@ -248,7 +248,9 @@ public final class Heap implements AutoCloseable {
         long slotBytes = s.elemSize;
         int spanClass = (s.sizeClass << 1) | (s.noScan ? 1 : 0);
         boolean wasFull = s.isFull();
-        s.free(s.objIndex(obj));
+        int idx = s.objIndex(obj);
+        if (!s.isAllocated(idx)) throw new IllegalStateException(String.format("free of 0x%x, which is not allocated (double free)", obj));
+        s.free(idx);
         inUseBytes -= s.elemSize;
         if (s.sizeClass == 0 || (s.allocCount == 0 && current[spanClass] != s)) {
             if (s.partialIndex >= 0) removePartial(spanClass, s);

@@ -13,7 +13,10 @@ import dev.gclab.heap.memory.HeapMemory;
  *   word  = bit >>> 6,  shift = bit & 63,  mask = (1 << bitsPerEntry) - 1
  * </pre>
  *
- * Entries never straddle words because entry widths are powers of two up to 64.
+ * Entries never straddle words because entry widths are powers of two up to 64. Tables of 32-bit
+ * entries (counts, list positions) are stored as {@code int[]}s instead, one element per entry, and
+ * offer {@link #getInt}/{@link #setInt}/{@link #addInt}: no packing, the hot paths of reference
+ * counting and cycle detection.
  */
 public final class SideTable {
     private final SideMetadataSpec spec;
@@ -22,6 +25,9 @@ public final class SideTable {
     private final long mask;
     private final int wordsPerChunk;
     private long[][] chunks = new long[0][];
+    private final boolean int32;
+    private int[][] ints = new int[0][];
+    private final int intsPerChunk;
 
     public SideTable(SideMetadataSpec spec) {
         this.spec = spec;
@@ -30,25 +36,61 @@ public final class SideTable {
         this.mask = log2Bits == 6 ? -1L : (1L << (1 << log2Bits)) - 1;
         long bits = (HeapMemory.CHUNK_BYTES >>> log2Region) << log2Bits;
         this.wordsPerChunk = (int) Math.max(1, bits >>> 6);
+        this.int32 = log2Bits == 5;
+        this.intsPerChunk = (int) (HeapMemory.CHUNK_BYTES >>> log2Region);
     }
 
     public SideMetadataSpec spec() { return spec; }
 
     /** Makes room for the first {@code chunkCount} chunks. Called by the heap as it grows. */
     public void ensureChunks(int chunkCount) {
+        if (int32) {
+            if (ints.length >= chunkCount) return;
+            int[][] grown = java.util.Arrays.copyOf(ints, chunkCount);
+            for (int i = ints.length; i < chunkCount; i++) grown[i] = new int[intsPerChunk];
+            ints = grown;
+            return;
+        }
         if (chunks.length >= chunkCount) return;
         long[][] grown = java.util.Arrays.copyOf(chunks, chunkCount);
         for (int i = chunks.length; i < chunkCount; i++) grown[i] = new long[wordsPerChunk];
         chunks = grown;
     }
 
+    /** The 32-bit entry of {@code address} (32-bit tables only), as an unsigned value in an int. */
+    public int getInt(long address) {
+        long off = address - HeapMemory.BASE;
+        return ints[(int) (off >>> HeapMemory.CHUNK_SHIFT)][(int) ((off & (HeapMemory.CHUNK_BYTES - 1)) >>> log2Region)];
+    }
+
+    public void setInt(long address, int value) {
+        long off = address - HeapMemory.BASE;
+        ints[(int) (off >>> HeapMemory.CHUNK_SHIFT)][(int) ((off & (HeapMemory.CHUNK_BYTES - 1)) >>> log2Region)] = value;
+    }
+
+    /** Adds {@code delta} to a 32-bit entry and returns the new value. */
+    public int addInt(long address, int delta) {
+        long off = address - HeapMemory.BASE;
+        int[] t = ints[(int) (off >>> HeapMemory.CHUNK_SHIFT)];
+        int i = (int) ((off & (HeapMemory.CHUNK_BYTES - 1)) >>> log2Region);
+        return t[i] += delta;
+    }
+
+    /** Index of {@code address}'s entry within its chunk (for callers that track pages of the table). */
+    public long entryIndex(long address) { return (address - HeapMemory.BASE) >>> log2Region; }
+
     public long get(long address) {
+        if (int32) return getInt(address) & 0xFFFF_FFFFL;
         long off = address - HeapMemory.BASE;
         long bit = ((off & (HeapMemory.CHUNK_BYTES - 1)) >>> log2Region) << log2Bits;
         return (chunks[(int) (off >>> HeapMemory.CHUNK_SHIFT)][(int) (bit >>> 6)] >>> bit) & mask;
     }
 
     public void set(long address, long value) {
+        if (int32) {
+            setInt(address, (int) value);
+            return;
+        }
         long off = address - HeapMemory.BASE;
         long bit = ((off & (HeapMemory.CHUNK_BYTES - 1)) >>> log2Region) << log2Bits;
         long[] words = chunks[(int) (off >>> HeapMemory.CHUNK_SHIFT)];
@@ -72,8 +114,9 @@ public final class SideTable {
     /** Zeroes the whole table. */
     public void clearAll() {
         for (long[] c : chunks) java.util.Arrays.fill(c, 0L);
+        for (int[] c : ints) java.util.Arrays.fill(c, 0);
     }
 
     /** Bytes of Java memory this table holds now. */
-    public long footprintBytes() { return (long) chunks.length * wordsPerChunk * 8; }
+    public long footprintBytes() { return (long) chunks.length * wordsPerChunk * 8 + (long) ints.length * intsPerChunk * 4; }
 }

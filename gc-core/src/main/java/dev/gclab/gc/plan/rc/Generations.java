@@ -37,14 +37,14 @@ final class Generations {
 
     /** The list an object is in, or -1 if untracked. */
     int listOf(long obj) {
-        long p = position.get(obj);
-        return p == 0 ? -1 : (int) (p >>> INDEX_BITS);
+        int p = position.getInt(obj);
+        return p == 0 ? -1 : p >>> INDEX_BITS;
     }
 
-    boolean isTracked(long obj) { return position.get(obj) != 0; }
+    boolean isTracked(long obj) { return position.getInt(obj) != 0; }
 
     /** The raw entry: list in bits 29..31, index + 1 below; 0 if untracked. */
-    long entry(long obj) { return position.get(obj); }
+    long entry(long obj) { return position.getInt(obj) & 0xFFFF_FFFFL; }
     static int listOfEntry(long entry) { return (int) (entry >>> INDEX_BITS); }
     static int indexOfEntry(long entry) { return (int) ((entry & INDEX_MASK) - 1); }
 
@@ -54,20 +54,20 @@ final class Generations {
         if (n == lists[list].length) lists[list] = java.util.Arrays.copyOf(lists[list], n * 2);
         lists[list][n] = obj;
         sizes[list] = n + 1;
-        position.set(obj, ((long) list << INDEX_BITS) | (n + 1));
+        position.setInt(obj, (list << INDEX_BITS) | (n + 1));
     }
 
     /** Removes a tracked object from its list (swap with the last); returns the list it was in, or -1. */
     int remove(long obj) {
-        long p = position.get(obj);
+        int p = position.getInt(obj);
         if (p == 0) return -1;
-        int list = (int) (p >>> INDEX_BITS);
+        int list = p >>> INDEX_BITS;
         int i = (int) ((p & INDEX_MASK) - 1);
         int last = --sizes[list];
         long moved = lists[list][last];
         lists[list][i] = moved;
-        if (moved != obj) position.set(moved, ((long) list << INDEX_BITS) | (i + 1));
-        position.set(obj, 0);
+        if (moved != obj) position.setInt(moved, (list << INDEX_BITS) | (i + 1));
+        position.setInt(obj, 0);
         return list;
     }
 
@@ -75,7 +75,7 @@ final class Generations {
     long[] array(int list) { return lists[list]; }
 
     /** Index of a tracked object in its list. */
-    int indexOf(long obj) { return (int) ((position.get(obj) & INDEX_MASK) - 1); }
+    int indexOf(long obj) { return (int) ((position.getInt(obj) & INDEX_MASK) - 1); }
 
     /** Moves every object of list {@code from} to the end of list {@code to}, keeping order. */
     void merge(int from, int to) {
@@ -85,7 +85,7 @@ final class Generations {
     }
 
     /** Re-points an object's entry at {@code list}, index {@code i} (when the caller rebuilt a list). */
-    void setPosition(long obj, int list, int i) { position.set(obj, ((long) list << INDEX_BITS) | (i + 1)); }
+    void setPosition(long obj, int list, int i) { position.setInt(obj, (list << INDEX_BITS) | (i + 1)); }
 
     /** Replaces list {@code list} wholesale (the caller has set positions). */
     void setList(int list, long[] items, int size) {

@@ -39,7 +39,7 @@ final class RefCounts {
     }
 
     long get(long obj) {
-        return header ? (memory.getLong(obj) & HEADER_MASK) >>> HEADER_SHIFT : table.get(obj);
+        return header ? (memory.getLong(obj) & HEADER_MASK) >>> HEADER_SHIFT : table.getInt(obj);
     }
 
     /** True if the count is stuck at its maximum (header storage only). */
@@ -58,9 +58,7 @@ final class RefCounts {
             }
             return c;
         }
-        long c = table.get(obj);
-        table.set(obj, c + 1);
-        return c;
+        return table.addInt(obj, 1) - 1;
     }
 
     /** Subtracts one; returns the new count (a saturated count stays put). */
@@ -75,16 +73,18 @@ final class RefCounts {
             memory.setLong(obj, h - (1L << HEADER_SHIFT));
             return c - 1;
         }
-        long c = table.get(obj);
-        if (c == 0) throw negative(obj);
-        table.set(obj, c - 1);
-        return c - 1;
+        int c = table.addInt(obj, -1);
+        if (c < 0) {
+            table.setInt(obj, 0);
+            throw negative(obj);
+        }
+        return c;
     }
 
     /** Sets a freshly allocated object's count to 0 (a reused slot may hold an old count). */
     void reset(long obj) {
         if (header) memory.setLong(obj, memory.getLong(obj) & ~HEADER_MASK);
-        else table.set(obj, 0);
+        else if (table.getInt(obj) != 0) table.setInt(obj, 0);
     }
 
     private IllegalStateException negative(long obj) {
