@@ -320,7 +320,7 @@ public final class RcCollector implements Collector {
     private void processZeroCountTable() {
         while (!zct.isEmpty()) {
             long obj = zct.pop();
-            if (heap.isObject(obj) && counts.get(obj) == 0) release(obj);
+            if (counts.get(obj) == 0 && heap.isObject(obj)) release(obj); // most were stored: count first
         }
     }
 
