@@ -81,7 +81,7 @@ public final class Heap implements AutoCloseable {
     public long maxBytes() { return memory.maxBytes(); }
     public long committedBytes() { return memory.committedBytes(); }
     public long inUseBytes() { return inUseBytes; }
-    /** The highest occupancy seen: occupancy only grows between sweeps, so it peaks just before one. */
+    /** The highest occupancy seen: it only grows between sweeps and single frees, so it peaks just before one. */
     public long peakInUseBytes() { return Math.max(peakInUseBytes, inUseBytes); }
     public long collectionTrigger() { return trigger; }
     /** Sets the occupancy (bytes in use) at which allocation calls the collector. */
@@ -251,6 +251,7 @@ public final class Heap implements AutoCloseable {
         int idx = s.objIndex(obj);
         if (!s.isAllocated(idx)) throw new IllegalStateException(String.format("free of 0x%x, which is not allocated (double free)", obj));
         s.free(idx);
+        if (inUseBytes > peakInUseBytes) peakInUseBytes = inUseBytes; // occupancy peaks just before a free
         inUseBytes -= s.elemSize;
         if (s.sizeClass == 0 || (s.allocCount == 0 && current[spanClass] != s)) {
             if (s.partialIndex >= 0) removePartial(spanClass, s);

@@ -117,7 +117,7 @@ final class CycleDetector {
         for (int i = 0; i < k; i++) {
             gens.remove(back[i]);
             gens.add(target, back[i]);
-            rc.finalization().countResurrected();
+            if (rc.finalization().isFinalized(back[i])) rc.finalization().countResurrected(); // as tracing counts it
         }
     }
 

@@ -134,7 +134,7 @@ public final class RcCollector implements Collector {
 
     @Override
     public void postAlloc(long obj) {
-        if (zct.size() >= ZCT_LIMIT && !collecting) processZeroCountTable();
+        if (zct.size() >= ZCT_LIMIT && !collecting) processZeroCountTable(obj);
         counts.reset(obj);
         zct.push(obj);
         int lid = ObjectModel.layoutId(memory.getLong(obj));
@@ -317,10 +317,11 @@ public final class RcCollector implements Collector {
      * slot is free or holds a newer object, which has an entry of its own): an allocated object at
      * count zero is garbage either way, since a stored one that dropped to zero was freed then.
      */
-    private void processZeroCountTable() {
+    private void processZeroCountTable(long allocating) {
         while (!zct.isEmpty()) {
             long obj = zct.pop();
-            if (counts.get(obj) == 0 && heap.isObject(obj)) release(obj); // most were stored: count first
+            // A stale entry may name the slot of the object being allocated now: never free that one.
+            if (obj != allocating && counts.get(obj) == 0 && heap.isObject(obj)) release(obj); // count first: most were stored
         }
     }
 
@@ -377,7 +378,7 @@ public final class RcCollector implements Collector {
             for (Callback cb : callbacks) cb.call("start", g, 0, 0);
             long allocationsBefore = counters.allocations;
             long t0 = System.nanoTime();
-            processZeroCountTable();
+            processZeroCountTable(0);
             long found = detector.collect(g);
             stats.recordPause(System.nanoTime() - t0);
             stats.cycleCompleted(g < 2);

@@ -239,6 +239,36 @@ class RcCollectorTest {
         assertTrue(dirtied[1] >= 580 && dirtied[1] <= 600, "header " + dirtied[1]);
     }
 
+    /**
+     * Regression: with the zero-count table full, a stale entry (an object that died by count) can
+     * name the slot being reused by the allocation in progress; that object must not be freed.
+     */
+    @Test
+    void allocationNeverFreesTheObjectItIsAllocating() {
+        start(16 << 20, Map.of("thresholds", "0"));
+        m.pushFrame(1);
+        for (int i = 0; i < 100_000; i++) {
+            long obj = m.allocate(node);
+            assertTrue(heap.isObject(obj), "allocation " + (i + 1) + " returned a freed object");
+            m.setLocal(0, obj); // the previous object dies by count
+        }
+        assertEquals(1, heap.objectCount());
+    }
+
+    @Test
+    void peakOccupancyIsSeenWithoutSweeping() {
+        start(16 << 20, Map.of("thresholds", "0"));
+        int g = m.global("list");
+        for (int i = 0; i < 1000; i++) {
+            long n = m.allocate(node);
+            m.setRef(n, 0, m.getGlobal(g));
+            m.setGlobal(g, n);
+        }
+        m.setGlobal(g, 0);
+        assertEquals(0, heap.inUseBytes());
+        assertEquals(24_000, heap.peakInUseBytes());
+    }
+
     @Test
     void unknownKnobsAreRejected() {
         heap = new Heap(HeapConfig.of(16 << 20));
