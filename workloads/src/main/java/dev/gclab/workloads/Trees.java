@@ -54,13 +54,14 @@ public final class Trees {
         m.popFrame();
     }
 
-    /** Allocates a node and populates it top-down; returns it, held by nothing (see {@link #makeTree}). */
-    public static long makeTreeTopDown(Mutator m, int layout, int depth) {
-        m.pushFrame(1);
-        m.setLocal(0, m.allocate(layout));
-        populate(m, layout, m.local(0), depth);
-        long root = m.local(0);
-        m.popFrame();
-        return root;
+    /**
+     * Allocates a node into slot {@code slot} of the current frame and populates it top-down; the tree
+     * stays held there. (Unlike {@link #makeTree}'s, a top-down tree cannot be handed back held by
+     * nothing: its root sits in a root while it is populated, and under reference counting dropping
+     * that root frees the tree at once.)
+     */
+    public static void makeTreeTopDown(Mutator m, int layout, int depth, int slot) {
+        m.setLocal(slot, m.allocate(layout));
+        populate(m, layout, m.local(slot), depth);
     }
 }

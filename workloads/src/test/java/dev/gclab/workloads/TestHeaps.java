@@ -19,8 +19,13 @@ public record TestHeaps(Heap heap, Collector collector, Mutator mutator, List<St
     }
 
     public static TestHeaps create(long maxBytes, CollectorOptions options) {
+        return create("marksweep", maxBytes, options);
+    }
+
+    /** The registered collector {@code collector} on a fresh heap. */
+    public static TestHeaps create(String collector, long maxBytes, CollectorOptions options) {
         Heap heap = new Heap(HeapConfig.of(maxBytes));
-        Collector c = CollectorRegistry.byName("marksweep").create(heap, options);
+        Collector c = CollectorRegistry.byName(collector).create(heap, options);
         return new TestHeaps(heap, c, new Mutator(heap, c), new ArrayList<>());
     }
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code gclab} command line: {@code list} and {@code run}.
+ * The {@code gclab} command line: {@code list}, {@code run} and {@code compare}.
  *
  * <p>Exit codes: 0 success (also {@code --help}, {@code --version}); 1 the run failed (out of heap,
  * invalid heap access, verification failure, I/O, any other error); 2 a usage error (unknown or
@@ -20,13 +20,13 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "gclab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "A garbage-collector research testbed: run workloads on a simulated heap under pluggable collectors.",
-    subcommands = {ListCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ListCommand.class, RunCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
 public final class GclabCli implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: use 'gclab list' or 'gclab run ...'");
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: use 'gclab list', 'gclab run ...' or 'gclab compare ...'");
     }
 
     /** The command line with gclab's handler for exceptions that escape a command. */

@@ -24,7 +24,7 @@ import java.nio.file.Path;
  * or the key path (types, missing keys) and what was expected.
  */
 public final class ResultJson {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    static final ObjectMapper MAPPER = JsonMapper.builder()
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .enable(SerializationFeature.INDENT_OUTPUT)
         .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
@@ -80,7 +80,7 @@ public final class ResultJson {
         }
     }
 
-    private static String where(JsonProcessingException e) {
+    static String where(JsonProcessingException e) {
         JsonLocation l = e.getLocation();
         if (l == null) return "(location unknown)";
         long offset = l.getCharOffset() >= 0 ? l.getCharOffset() : l.getByteOffset();
@@ -88,7 +88,7 @@ public final class ResultJson {
     }
 
     /** Jackson's message without its configuration hints, in the words of a result file. */
-    private static String plain(String message) {
+    static String plain(String message) {
         return message
             .replaceAll("Missing creator property '([^']*)' \\(index \\d+\\)", "missing key '$1'")
             .replaceAll("Null value for creator property '([^']*)' \\(index \\d+\\)", "null value for key '$1'")
@@ -97,7 +97,7 @@ public final class ResultJson {
     }
 
     /** The key path of a mapping error, e.g. {@code pauses.p50_ns}. */
-    private static String path(JsonMappingException e) {
+    static String path(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference r : e.getPath()) {
             if (r.getFieldName() != null) sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());

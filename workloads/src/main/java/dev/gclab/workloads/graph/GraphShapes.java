@@ -71,7 +71,9 @@ public final class GraphShapes {
             }
             case TREE_TD -> {
                 int d = treeDepth(n);
-                m.setGlobal(root, Trees.makeTreeTopDown(m, m.layouts().fixed(NODE2, "rr"), d));
+                int node2 = m.layouts().fixed(NODE2, "rr");
+                m.setGlobal(root, m.allocate(node2));
+                Trees.populate(m, node2, m.getGlobal(root), d);
                 yield Trees.size(d);
             }
         };

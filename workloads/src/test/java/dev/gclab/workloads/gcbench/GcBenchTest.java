@@ -78,7 +78,10 @@ class GcBenchTest {
             int node = m.layouts().fixed(GcBench.NODE_LAYOUT, "rrdd");
             int tree = m.global("t.tree");
             int array = m.global("t.array");
-            m.setGlobal(tree, Trees.makeTreeTopDown(m, node, 5));
+            m.pushFrame(1);
+            Trees.makeTreeTopDown(m, node, 5, 0);
+            m.setGlobal(tree, m.local(0));
+            m.popFrame();
             m.setGlobal(array, m.allocateArray(LayoutRegistry.LONG_ARRAY, 100));
             long root = m.getGlobal(tree);
             long arr = m.getGlobal(array);

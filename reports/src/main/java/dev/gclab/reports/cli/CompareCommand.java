@@ -1,0 +1,175 @@
+package dev.gclab.reports.cli;
+
+import dev.gclab.gc.spi.CollectorProvider;
+import dev.gclab.gc.spi.CollectorRegistry;
+import dev.gclab.heap.AccessChecks;
+import dev.gclab.heap.MarkBits;
+import dev.gclab.reports.json.ComparisonJson;
+import dev.gclab.reports.runner.Experiment;
+import dev.gclab.reports.runner.ExperimentRunner;
+import dev.gclab.reports.runner.RunResult;
+import dev.gclab.reports.runner.WorkloadArgumentException;
+import dev.gclab.reports.text.CompareTable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code gclab compare}: the same seeded workload under several collectors, one fresh heap each,
+ * and one table of the results (a column per collector). Prints the seed first (drawn at random when
+ * none is given), then each run's progress, then the table; writes every run to one JSON file on
+ * request. Names and parameters are all checked before the first run. A run that fails does not stop
+ * the others: the table shows the runs that completed, each failure is reported, the exit code is 1
+ * and no JSON file is written.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = "Run one workload with one seed under several collectors and print one table.",
+    sortOptions = false)
+final class CompareCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = {"-w", "--workload"}, required = true, paramLabel = "NAME", description = "workload (see 'gclab list')")
+    String workload;
+
+    @Option(names = {"-c", "--collectors"}, split = ",", paramLabel = "NAME",
+        description = "collectors to compare, comma-separated, in this order (default: every registered one, by name)")
+    List<String> collectors = new ArrayList<>();
+
+    @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "256m", converter = Converters.HeapSize.class,
+        description = "heap maximum, e.g. 64m, 1g (default: ${DEFAULT-VALUE})")
+    long heapBytes;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of the workload's random choices, the same for every collector (default: random, printed)")
+    Long seed;
+
+    @Option(names = "--size", paramLabel = "X", defaultValue = "1.0", description = "workload scale; 1.0 is the full size (default: ${DEFAULT-VALUE})")
+    double size;
+
+    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "a workload parameter (repeatable)")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--verify", description = "verify the heap after every collection (not counted as pause)")
+    boolean verify;
+
+    @Option(names = "--mark-bits", paramLabel = "side|header", defaultValue = "side", converter = Converters.MarkBitsConverter.class,
+        description = "where marks live (default: ${DEFAULT-VALUE})")
+    MarkBits markBits;
+
+    @Option(names = "--checks", paramLabel = "full|fast", defaultValue = "full", converter = Converters.ChecksConverter.class,
+        description = "mutator access validation (default: ${DEFAULT-VALUE})")
+    AccessChecks checks;
+
+    @Option(names = "--growth", paramLabel = "G", defaultValue = "2.0", description = "heap growth factor, > 1 (default: ${DEFAULT-VALUE})")
+    double growth;
+
+    @Option(names = "--json", paramLabel = "FILE",
+        description = "also write every run as JSON: {\"schema_version\": 1, \"comparison\": [result, ...]} (parent directories are created)")
+    Path json;
+
+    @Option(names = {"-q", "--quiet"}, description = "do not print the workload's progress lines")
+    boolean quiet;
+
+    @Option(names = "--stacktrace", description = "print the stack trace of a failure")
+    boolean stackTrace;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Experiment> experiments;
+        try {
+            experiments = experiments();
+            for (Experiment e : experiments) ExperimentRunner.check(e);
+        } catch (ParameterException e) {
+            throw e;
+        } catch (Exception e) {
+            return Failures.report(e, err, stackTrace);
+        }
+        long s = experiments.getFirst().seed();
+        out.println("seed " + s + (seed != null ? "" : " (random; repeat with --seed " + s + ")"));
+        out.flush();
+        List<RunResult> results = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        int code = CommandLine.ExitCode.OK;
+        for (Experiment e : experiments) {
+            String name = e.collector();
+            try {
+                ExperimentRunner runner = new ExperimentRunner(quiet ? line -> {} : line -> { out.println("  " + name + ": " + line); out.flush(); });
+                results.add(runner.run(e));
+            } catch (WorkloadArgumentException ex) {
+                out.flush();
+                return Failures.report(ex, err, stackTrace); // the same arguments for every collector: stop
+            } catch (Exception ex) {
+                out.flush();
+                err.println("gclab: the run on " + name + " failed:");
+                code = Math.max(code, Failures.report(ex, err, stackTrace));
+                failed.add(name);
+            }
+        }
+        if (!results.isEmpty()) out.print(CompareTable.format(results));
+        if (!failed.isEmpty()) {
+            out.println("failed: " + String.join(", ", failed) + " (see the messages above)" + (json != null ? "; no JSON written" : ""));
+            out.flush();
+            return code;
+        }
+        if (json != null) {
+            try {
+                write(results);
+            } catch (Exception ex) {
+                out.flush();
+                return Failures.report(ex, err, stackTrace);
+            }
+            out.println("results written to " + json);
+        }
+        out.flush();
+        return CommandLine.ExitCode.OK;
+    }
+
+    private List<Experiment> experiments() {
+        if (!(size > 0) || Double.isInfinite(size)) throw usage("Invalid value for option '--size': must be > 0, was " + size);
+        if (!(growth > 1) || Double.isInfinite(growth)) throw usage("Invalid value for option '--growth': must be > 1, was " + growth);
+        List<String> names = new ArrayList<>();
+        if (collectors.isEmpty()) {
+            for (CollectorProvider p : CollectorRegistry.all()) names.add(p.name());
+        } else {
+            Set<String> seen = new LinkedHashSet<>();
+            for (String raw : collectors) {
+                String n = raw.trim();
+                if (n.isEmpty()) throw usage("Invalid value for option '--collectors': an empty collector name in '" + String.join(",", collectors) + "'");
+                CollectorRegistry.byName(n); // unknown: a usage error listing the valid names
+                if (!seen.add(n)) throw usage("Invalid value for option '--collectors': " + n + " is listed twice");
+                names.add(n);
+            }
+        }
+        if (names.isEmpty()) throw usage("no collectors are registered: nothing to compare");
+        long s = seed != null ? seed : Experiment.randomSeed();
+        List<Experiment> list = new ArrayList<>();
+        for (String n : names) list.add(new Experiment(n, workload, heapBytes, s, size, params, verify, markBits, checks, growth));
+        return list;
+    }
+
+    private void write(List<RunResult> results) {
+        try {
+            ComparisonJson.write(results, json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + json + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
+    }
+
+    private ParameterException usage(String message) { return new ParameterException(spec.commandLine(), message); }
+}

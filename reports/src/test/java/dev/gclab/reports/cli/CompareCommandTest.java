@@ -1,0 +1,163 @@
+package dev.gclab.reports.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gclab.reports.json.ComparisonJson;
+import dev.gclab.reports.runner.Experiment;
+import dev.gclab.reports.runner.ExperimentRunner;
+import dev.gclab.reports.runner.RunResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code gclab compare}: one seed, one table with a column per collector, one JSON file, exit codes. */
+class CompareCommandTest {
+    private static final String[] PYCYCLES = {"compare", "--workload", "pycycles", "--collectors", "rc,marksweep",
+        "--size", "0.01", "--heap", "32m", "--seed", "17"};
+
+    private static String[] args(String[] base, String... more) {
+        String[] a = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, a, base.length, more.length);
+        return a;
+    }
+
+    /** The values of the table row {@code label}, split on runs of two or more spaces. */
+    private static List<String> row(String out, String label) {
+        return out.lines().filter(l -> l.matches(" *" + Pattern.quote(label.trim()) + "( {2,}.*|$)")).findFirst()
+            .map(l -> List.of(l.trim().split(" {2,}")).subList(1, l.trim().split(" {2,}").length))
+            .orElseThrow(() -> new AssertionError("no row '" + label + "' in:\n" + out));
+    }
+
+    @Test
+    void pycyclesOnRcAndMarksweepGivesOneColumnEach() {
+        CliResult r = CliResult.run(args(PYCYCLES, "--verify"));
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().startsWith("seed 17\n"), r::toString);
+        assertTrue(r.out().contains("  rc: pycycles: ") && r.out().contains("  marksweep: pycycles: "), "progress of both runs:\n" + r);
+        assertTrue(r.out().contains("compare    pycycles, size 0.01, seed 17\n"), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +rc +marksweep")), "collector columns in the order given:\n" + r);
+        for (String label : List.of("GC cycles", "pauses", "p50", "p99", "max", "GC time", "mutator time", "verify time",
+            "wall time", "peak heap", "allocations", "objects_freed", "objects_marked", "count_increments", "finalizers_run",
+            "weakref_callbacks_run")) {
+            assertEquals(2, row(r.out(), label).size(), label + ":\n" + r);
+        }
+        assertEquals("-", row(r.out(), "pages_dirtied").get(1), "marksweep has no pages_dirtied:\n" + r);
+        assertFalse(row(r.out(), "pages_dirtied").get(0).equals("-"), r::toString);
+        assertEquals(row(r.out(), "finalizers_run").get(0), row(r.out(), "finalizers_run").get(1),
+            "both collectors finalize every resource of the same program");
+        String table = r.out().substring(r.out().indexOf("compare    "));
+        assertTrue(table.lines().allMatch(l -> l.length() <= 100), "the table fits 100 columns:\n" + r);
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void jsonHoldsEveryRunAndReadsBack(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("out/cmp.json");
+        CliResult r = CliResult.run(args(PYCYCLES, "-q", "--json", file.toString()));
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("results written to " + file), r::toString);
+        assertFalse(r.out().contains("pycycles: "), "--quiet drops the progress lines");
+        JsonNode tree = new ObjectMapper().readTree(Files.readString(file));
+        assertEquals(1, tree.get("schema_version").asInt());
+        assertEquals(2, tree.get("comparison").size());
+
+        ComparisonJson.Comparison c = ComparisonJson.read(file);
+        assertEquals(List.of("rc", "marksweep"), c.comparison().stream().map(RunResult::collector).toList());
+        for (RunResult run : c.comparison()) {
+            assertEquals(17, run.seed());
+            assertEquals("pycycles", run.workload());
+            assertEquals(0.01, run.size());
+            assertEquals(32L << 20, run.heapBytes());
+        }
+        assertTrue(c.comparison().get(0).collectorCounters().containsKey("pages_dirtied"));
+        // the same experiment as 'gclab run' with that seed: the deterministic numbers agree
+        RunResult alone = new ExperimentRunner().run(new Experiment("marksweep", "pycycles", 32L << 20, 17, 0.01, Map.of(),
+            false, dev.gclab.heap.MarkBits.SIDE, dev.gclab.heap.AccessChecks.FULL, 2.0));
+        assertEquals(alone.work(), c.comparison().get(1).work());
+        assertEquals(alone.gcCycles(), c.comparison().get(1).gcCycles());
+        assertEquals(alone.collectorCounters(), c.comparison().get(1).collectorCounters());
+    }
+
+    @Test
+    void defaultsToEveryCollectorByNameAndPrintsTheSeedItDrew() {
+        CliResult r = CliResult.run("compare", "-w", "testchurn", "--size", "0.1", "--heap", "32m", "-p", "keep=64");
+        assertEquals(0, r.code(), r::toString);
+        Matcher m = Pattern.compile("^seed (\\d+) \\(random; repeat with --seed \\1\\)\n").matcher(r.out());
+        assertTrue(m.find(), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +marksweep +rc")), r::toString);
+        assertTrue(r.out().contains("compare    testchurn, size 0.1, params keep=64, seed " + m.group(1) + "\n"), r::toString);
+        List<String> allocations = row(r.out(), "allocations");
+        assertEquals(allocations.get(0), allocations.get(1), "the same seeded program allocates the same under both:\n" + r);
+    }
+
+    @Test
+    void unknownCollectorIsAUsageErrorListingTheValidOnes() {
+        CliResult r = CliResult.run("compare", "-w", "pycycles", "-c", "rc,nope", "--size", "0.01");
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().startsWith("gclab: unknown collector 'nope'; valid collectors: marksweep, rc\n"), r::toString);
+        assertEquals("", r.out(), "nothing ran");
+    }
+
+    @Test
+    void unknownWorkloadAndParameterAreUsageErrorsBeforeAnyRun() {
+        CliResult w = CliResult.run("compare", "-w", "nope", "-c", "rc");
+        assertEquals(2, w.code(), w::toString);
+        assertTrue(w.err().contains("gclab: unknown workload 'nope'; valid workloads: ") && w.err().contains("pycycles"), w::toString);
+        CliResult p = CliResult.run("compare", "-w", "pycycles", "-p", "rounds=2", "-p", "round=3");
+        assertEquals(2, p.code(), p::toString);
+        assertTrue(p.err().contains("unknown parameter 'round' for workload pycycles"), p::toString);
+        CliResult v = CliResult.run("compare", "-w", "pycycles", "-p", "evict=200", "--size", "0.01", "--seed", "1");
+        assertEquals(2, v.code(), v::toString);
+        assertTrue(v.err().contains("parameter evict of workload pycycles must be in [0, 100]: 200"), v::toString);
+        assertFalse(v.out().contains("compare "), "no table:\n" + v);
+        assertEquals("", CliResult.run("compare", "-w", "nope").out());
+    }
+
+    @Test
+    void badOptionValuesAreUsageErrors() {
+        for (String[] c : new String[][] {
+            {"-c", "rc,rc", "rc is listed twice"},
+            {"-c", "rc,,marksweep", "an empty collector name"},
+            {"--size", "-1", "must be > 0"},
+            {"--heap", "lots", "not a size"},
+        }) {
+            CliResult r = CliResult.run("compare", "-w", "testchurn", c[0], c[1]);
+            assertEquals(2, r.code(), r::toString);
+            assertTrue(r.err().contains(c[2]), r::toString);
+        }
+        CliResult missing = CliResult.run("compare", "-c", "rc");
+        assertEquals(2, missing.code(), missing::toString);
+        assertTrue(missing.err().contains("Missing required option: '--workload=NAME'"), missing::toString);
+    }
+
+    @Test
+    void failedRunsAreReportedAndTheOthersStillRun(@TempDir Path dir) {
+        Path file = dir.resolve("cmp.json");
+        CliResult r = CliResult.run("compare", "-w", "testchurn", "-c", "marksweep,rc", "--size", "0.1", "--heap", "32m",
+            "--seed", "4", "-p", "fail=verify", "--json", file.toString());
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.err().contains("gclab: the run on marksweep failed:\ngclab: heap verification failed"), r::toString);
+        assertTrue(r.err().contains("gclab: the run on rc failed:"), r::toString);
+        assertTrue(r.out().contains("failed: marksweep, rc (see the messages above); no JSON written"), r::toString);
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void helpAndTopLevelListMentionCompare() {
+        CliResult h = CliResult.run("compare", "--help");
+        assertEquals(0, h.code(), h::toString);
+        assertTrue(h.out().contains("--collectors=NAME[,NAME...]"), h::toString);
+        CliResult top = CliResult.run("--help");
+        assertTrue(top.out().contains("compare"), top::toString);
+    }
+}
