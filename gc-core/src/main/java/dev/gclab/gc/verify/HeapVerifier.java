@@ -52,6 +52,16 @@ public final class HeapVerifier {
     /** The result of one verification. */
     public record Report(long allocatedObjects, long reachableObjects, long reachableBytes) {}
 
+    /** {@link #verify(String, boolean)}, with its time recorded in {@code stats} (apart from pauses). */
+    public Report verify(String when, boolean exact, dev.gclab.gc.stats.GcStats stats) {
+        long t0 = System.nanoTime();
+        try {
+            return verify(when, exact);
+        } finally {
+            stats.recordVerification(System.nanoTime() - t0);
+        }
+    }
+
     /**
      * Verifies the heap.
      *

@@ -13,6 +13,7 @@ import dev.gclab.reports.text.CompareTable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -50,42 +51,8 @@ final class CompareCommand implements Callable<Integer> {
         description = "collectors to compare, comma-separated, in this order (default: every registered one, by name)")
     List<String> collectors = new ArrayList<>();
 
-    @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "256m", converter = Converters.HeapSize.class,
-        description = "heap maximum, e.g. 64m, 1g (default: ${DEFAULT-VALUE})")
-    long heapBytes;
-
-    @Option(names = "--seed", paramLabel = "N", description = "seed of the workload's random choices, the same for every collector (default: random, printed)")
-    Long seed;
-
-    @Option(names = "--size", paramLabel = "X", defaultValue = "1.0", description = "workload scale; 1.0 is the full size (default: ${DEFAULT-VALUE})")
-    double size;
-
-    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "a workload parameter (repeatable)")
-    Map<String, String> params = new LinkedHashMap<>();
-
-    @Option(names = "--verify", description = "verify the heap after every collection (not counted as pause)")
-    boolean verify;
-
-    @Option(names = "--mark-bits", paramLabel = "side|header", defaultValue = "side", converter = Converters.MarkBitsConverter.class,
-        description = "where marks live (default: ${DEFAULT-VALUE})")
-    MarkBits markBits;
-
-    @Option(names = "--checks", paramLabel = "full|fast", defaultValue = "full", converter = Converters.ChecksConverter.class,
-        description = "mutator access validation (default: ${DEFAULT-VALUE})")
-    AccessChecks checks;
-
-    @Option(names = "--growth", paramLabel = "G", defaultValue = "2.0", description = "heap growth factor, > 1 (default: ${DEFAULT-VALUE})")
-    double growth;
-
-    @Option(names = "--json", paramLabel = "FILE",
-        description = "also write every run as JSON: {\"schema_version\": 1, \"comparison\": [result, ...]} (parent directories are created)")
-    Path json;
-
-    @Option(names = {"-q", "--quiet"}, description = "do not print the workload's progress lines")
-    boolean quiet;
-
-    @Option(names = "--stacktrace", description = "print the stack trace of a failure")
-    boolean stackTrace;
+    @Mixin
+    ExperimentOptions opts = new ExperimentOptions();
 
     @Override
     public Integer call() {
@@ -98,10 +65,10 @@ final class CompareCommand implements Callable<Integer> {
         } catch (ParameterException e) {
             throw e;
         } catch (Exception e) {
-            return Failures.report(e, err, stackTrace);
+            return Failures.report(e, err, opts.stackTrace);
         }
         long s = experiments.getFirst().seed();
-        out.println("seed " + s + (seed != null ? "" : " (random; repeat with --seed " + s + ")"));
+        out.println("seed " + s + opts.seedNote(s));
         out.flush();
         List<RunResult> results = new ArrayList<>();
         List<String> failed = new ArrayList<>();
@@ -109,40 +76,39 @@ final class CompareCommand implements Callable<Integer> {
         for (Experiment e : experiments) {
             String name = e.collector();
             try {
-                ExperimentRunner runner = new ExperimentRunner(quiet ? line -> {} : line -> { out.println("  " + name + ": " + line); out.flush(); });
+                ExperimentRunner runner = new ExperimentRunner(opts.quiet ? line -> {} : line -> { out.println("  " + name + ": " + line); out.flush(); });
                 results.add(runner.run(e));
             } catch (WorkloadArgumentException ex) {
                 out.flush();
-                return Failures.report(ex, err, stackTrace); // the same arguments for every collector: stop
+                return Failures.report(ex, err, opts.stackTrace); // the same arguments for every collector: stop
             } catch (Exception ex) {
                 out.flush();
                 err.println("gclab: the run on " + name + " failed:");
-                code = Math.max(code, Failures.report(ex, err, stackTrace));
+                code = Math.max(code, Failures.report(ex, err, opts.stackTrace));
                 failed.add(name);
             }
         }
         if (!results.isEmpty()) out.print(CompareTable.format(results));
         if (!failed.isEmpty()) {
-            out.println("failed: " + String.join(", ", failed) + " (see the messages above)" + (json != null ? "; no JSON written" : ""));
+            out.println("failed: " + String.join(", ", failed) + " (see the messages above)" + (opts.json != null ? "; no JSON written" : ""));
             out.flush();
             return code;
         }
-        if (json != null) {
+        if (opts.json != null) {
             try {
                 write(results);
             } catch (Exception ex) {
                 out.flush();
-                return Failures.report(ex, err, stackTrace);
+                return Failures.report(ex, err, opts.stackTrace);
             }
-            out.println("results written to " + json);
+            out.println("results written to " + opts.json);
         }
         out.flush();
         return CommandLine.ExitCode.OK;
     }
 
     private List<Experiment> experiments() {
-        if (!(size > 0) || Double.isInfinite(size)) throw usage("Invalid value for option '--size': must be > 0, was " + size);
-        if (!(growth > 1) || Double.isInfinite(growth)) throw usage("Invalid value for option '--growth': must be > 1, was " + growth);
+        opts.validate(spec.commandLine());
         List<String> names = new ArrayList<>();
         if (collectors.isEmpty()) {
             for (CollectorProvider p : CollectorRegistry.all()) names.add(p.name());
@@ -157,17 +123,17 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         if (names.isEmpty()) throw usage("no collectors are registered: nothing to compare");
-        long s = seed != null ? seed : Experiment.randomSeed();
+        long s = opts.seedOrRandom();
         List<Experiment> list = new ArrayList<>();
-        for (String n : names) list.add(new Experiment(n, workload, heapBytes, s, size, params, verify, markBits, checks, growth));
+        for (String n : names) list.add(opts.experiment(n, workload, s));
         return list;
     }
 
     private void write(List<RunResult> results) {
         try {
-            ComparisonJson.write(results, json);
+            ComparisonJson.write(results, opts.json);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + json + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+            throw new UncheckedIOException("cannot write " + opts.json + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
     }
 

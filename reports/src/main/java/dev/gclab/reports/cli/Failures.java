@@ -27,7 +27,7 @@ final class Failures {
         int code;
         String message;
         if (ex instanceof UnknownNameException || ex instanceof UnknownParameterException
-            || ex instanceof WorkloadArgumentException) {
+            || ex instanceof WorkloadArgumentException || ex instanceof dev.gclab.reports.runner.CollectorOptionException) {
             code = CommandLine.ExitCode.USAGE;
             message = ex.getMessage() + "\n(gclab list shows collectors, workloads and parameters)";
         } else if (ex instanceof OutOfHeapException || ex instanceof InvalidHeapAccessException

@@ -9,6 +9,7 @@ import dev.gclab.reports.runner.RunResult;
 import dev.gclab.reports.text.RunSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -38,41 +39,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-w", "--workload"}, required = true, paramLabel = "NAME", description = "workload (see 'gclab list')")
     String workload;
 
-    @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "256m", converter = Converters.HeapSize.class,
-        description = "heap maximum, e.g. 64m, 1g (default: ${DEFAULT-VALUE})")
-    long heapBytes;
-
-    @Option(names = "--seed", paramLabel = "N", description = "seed of the workload's random choices (default: random, printed)")
-    Long seed;
-
-    @Option(names = "--size", paramLabel = "X", defaultValue = "1.0", description = "workload scale; 1.0 is the full size (default: ${DEFAULT-VALUE})")
-    double size;
-
-    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "a workload parameter (repeatable)")
-    Map<String, String> params = new LinkedHashMap<>();
-
-    @Option(names = "--verify", description = "verify the heap after every collection (not counted as pause)")
-    boolean verify;
-
-    @Option(names = "--mark-bits", paramLabel = "side|header", defaultValue = "side", converter = Converters.MarkBitsConverter.class,
-        description = "where marks live (default: ${DEFAULT-VALUE})")
-    MarkBits markBits;
-
-    @Option(names = "--checks", paramLabel = "full|fast", defaultValue = "full", converter = Converters.ChecksConverter.class,
-        description = "mutator access validation (default: ${DEFAULT-VALUE})")
-    AccessChecks checks;
-
-    @Option(names = "--growth", paramLabel = "G", defaultValue = "2.0", description = "heap growth factor, > 1 (default: ${DEFAULT-VALUE})")
-    double growth;
-
-    @Option(names = "--json", paramLabel = "FILE", description = "also write the result as JSON (parent directories are created)")
-    Path json;
-
-    @Option(names = {"-q", "--quiet"}, description = "do not print the workload's progress lines")
-    boolean quiet;
-
-    @Option(names = "--stacktrace", description = "print the stack trace of a failure")
-    boolean stackTrace;
+    @Mixin
+    ExperimentOptions opts = new ExperimentOptions();
 
     @Override
     public Integer call() {
@@ -80,35 +48,33 @@ final class RunCommand implements Callable<Integer> {
         Experiment experiment = experiment();
         try {
             ExperimentRunner.check(experiment);
-            out.println("seed " + experiment.seed() + (seed != null ? "" : " (random; repeat with --seed " + experiment.seed() + ")"));
+            out.println("seed " + experiment.seed() + opts.seedNote(experiment.seed()));
             out.flush();
-            RunResult result = new ExperimentRunner(quiet ? line -> {} : line -> { out.println("  " + line); out.flush(); })
+            RunResult result = new ExperimentRunner(opts.quiet ? line -> {} : line -> { out.println("  " + line); out.flush(); })
                 .run(experiment);
             out.print(RunSummary.format(result));
-            if (json != null) {
+            if (opts.json != null) {
                 write(result);
-                out.println("result written to " + json);
+                out.println("result written to " + opts.json);
             }
             out.flush();
             return 0;
         } catch (Exception e) {
             out.flush();
-            return Failures.report(e, spec.commandLine().getErr(), stackTrace);
+            return Failures.report(e, spec.commandLine().getErr(), opts.stackTrace);
         }
     }
 
     private Experiment experiment() {
-        if (!(size > 0) || Double.isInfinite(size)) throw usage("Invalid value for option '--size': must be > 0, was " + size);
-        if (!(growth > 1) || Double.isInfinite(growth)) throw usage("Invalid value for option '--growth': must be > 1, was " + growth);
-        long s = seed != null ? seed : Experiment.randomSeed();
-        return new Experiment(collector, workload, heapBytes, s, size, params, verify, markBits, checks, growth);
+        opts.validate(spec.commandLine());
+        return opts.experiment(collector, workload, opts.seedOrRandom());
     }
 
     private void write(RunResult result) {
         try {
-            ResultJson.write(result, json);
+            ResultJson.write(result, opts.json);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + json + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+            throw new UncheckedIOException("cannot write " + opts.json + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
     }
 

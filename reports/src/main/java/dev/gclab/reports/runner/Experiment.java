@@ -26,7 +26,7 @@ import java.util.TreeMap;
  */
 public record Experiment(String collector, String workload, long heapBytes, long seed, double size,
                          Map<String, String> params, boolean verify, MarkBits markBits, AccessChecks checks,
-                         double growthFactor) {
+                         double growthFactor, Map<String, String> collectorOptions) {
     public static final long DEFAULT_HEAP_BYTES = 256L << 20;
     public static final double DEFAULT_GROWTH_FACTOR = 2.0;
 
@@ -35,6 +35,7 @@ public record Experiment(String collector, String workload, long heapBytes, long
         Objects.requireNonNull(workload, "workload");
         Objects.requireNonNull(markBits, "markBits");
         Objects.requireNonNull(checks, "checks");
+        collectorOptions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(collectorOptions));
         if (!(size > 0) || Double.isInfinite(size)) throw new IllegalArgumentException("size must be > 0: " + size);
         if (!(growthFactor > 1.0) || Double.isInfinite(growthFactor)) {
             throw new IllegalArgumentException("growth factor must be > 1: " + growthFactor);
@@ -45,17 +46,18 @@ public record Experiment(String collector, String workload, long heapBytes, long
     /** Defaults: 256 MiB heap, full size, no parameters, no verification, side mark bits, full checks, growth 2.0. */
     public static Experiment of(String collector, String workload, long seed) {
         return new Experiment(collector, workload, DEFAULT_HEAP_BYTES, seed, 1.0, Map.of(), false,
-            MarkBits.SIDE, AccessChecks.FULL, DEFAULT_GROWTH_FACTOR);
+            MarkBits.SIDE, AccessChecks.FULL, DEFAULT_GROWTH_FACTOR, Map.of());
     }
 
     /** A fresh non-negative seed, for runs where the user gave none (print it so the run can be repeated). */
     public static long randomSeed() { return new SecureRandom().nextLong() & Long.MAX_VALUE; }
 
-    public Experiment withHeapBytes(long b) { return new Experiment(collector, workload, b, seed, size, params, verify, markBits, checks, growthFactor); }
-    public Experiment withSize(double s) { return new Experiment(collector, workload, heapBytes, seed, s, params, verify, markBits, checks, growthFactor); }
-    public Experiment withParams(Map<String, String> p) { return new Experiment(collector, workload, heapBytes, seed, size, p, verify, markBits, checks, growthFactor); }
-    public Experiment withVerify(boolean v) { return new Experiment(collector, workload, heapBytes, seed, size, params, v, markBits, checks, growthFactor); }
-    public Experiment withMarkBits(MarkBits m) { return new Experiment(collector, workload, heapBytes, seed, size, params, verify, m, checks, growthFactor); }
-    public Experiment withChecks(AccessChecks c) { return new Experiment(collector, workload, heapBytes, seed, size, params, verify, markBits, c, growthFactor); }
-    public Experiment withGrowthFactor(double g) { return new Experiment(collector, workload, heapBytes, seed, size, params, verify, markBits, checks, g); }
+    public Experiment withHeapBytes(long b) { return new Experiment(collector, workload, b, seed, size, params, verify, markBits, checks, growthFactor, collectorOptions); }
+    public Experiment withSize(double s) { return new Experiment(collector, workload, heapBytes, seed, s, params, verify, markBits, checks, growthFactor, collectorOptions); }
+    public Experiment withParams(Map<String, String> p) { return new Experiment(collector, workload, heapBytes, seed, size, p, verify, markBits, checks, growthFactor, collectorOptions); }
+    public Experiment withVerify(boolean v) { return new Experiment(collector, workload, heapBytes, seed, size, params, v, markBits, checks, growthFactor, collectorOptions); }
+    public Experiment withMarkBits(MarkBits m) { return new Experiment(collector, workload, heapBytes, seed, size, params, verify, m, checks, growthFactor, collectorOptions); }
+    public Experiment withChecks(AccessChecks c) { return new Experiment(collector, workload, heapBytes, seed, size, params, verify, markBits, c, growthFactor, collectorOptions); }
+    public Experiment withCollectorOptions(Map<String, String> o) { return new Experiment(collector, workload, heapBytes, seed, size, params, verify, markBits, checks, growthFactor, o); }
+    public Experiment withGrowthFactor(double g) { return new Experiment(collector, workload, heapBytes, seed, size, params, verify, markBits, checks, g, collectorOptions); }
 }

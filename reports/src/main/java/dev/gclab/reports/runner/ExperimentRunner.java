@@ -56,9 +56,9 @@ public final class ExperimentRunner {
         Workload workload = WorkloadRegistry.byName(e.workload());
         checkParams(workload, e);
         HeapConfig config = HeapConfig.of(e.heapBytes()).withMarkBits(e.markBits()).withChecks(e.checks());
-        CollectorOptions options = CollectorOptions.defaults().withVerify(e.verify()).withGrowthFactor(e.growthFactor());
+        CollectorOptions options = new CollectorOptions(e.growthFactor(), CollectorOptions.defaults().minTriggerBytes(), e.verify(), e.collectorOptions());
         String timestamp = Instant.now().toString();
-        try (Heap heap = new Heap(config); Collector collector = provider.create(heap, options)) {
+        try (Heap heap = new Heap(config); Collector collector = create(provider, heap, options)) {
             WorkloadContext context = new WorkloadContext(new Mutator(heap, collector), collector,
                 e.seed(), e.size(), e.params(), log);
             long t0 = System.nanoTime();
@@ -70,6 +70,14 @@ public final class ExperimentRunner {
             }
             long wallNs = System.nanoTime() - t0;
             return result(e, timestamp, heap, collector, wallNs);
+        }
+    }
+
+    private static Collector create(CollectorProvider provider, Heap heap, CollectorOptions options) {
+        try {
+            return provider.create(heap, options);
+        } catch (IllegalArgumentException ex) {
+            throw new CollectorOptionException(ex);
         }
     }
 
@@ -90,7 +98,7 @@ public final class ExperimentRunner {
         var os = new RunResult.Os(System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("os.version"));
         var machine = new RunResult.Machine(Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory());
         return new RunResult(RunResult.SCHEMA_VERSION, GclabVersion.get(), timestamp, e.collector(), e.workload(),
-            e.seed(), e.size(), e.params(), heap.maxBytes(), lower(e.markBits()), lower(e.checks()), e.verify(),
+            e.seed(), e.size(), e.params(), e.collectorOptions(), heap.maxBytes(), lower(e.markBits()), lower(e.checks()), e.verify(),
             e.growthFactor(), constraints, s.cycles(), s.youngCycles(), pauses, wallNs, s.gcNanos(),
             wallNs - s.gcNanos() - s.verifyNanos(), heap.peakInUseBytes(), heap.counters().asMap(), s.verifyNanos(),
             collector.collectorCounters(), Runtime.version().toString(), os, machine);

@@ -23,6 +23,7 @@ public record RunResult(
     long seed,
     double size,
     Map<String, String> params,
+    Map<String, String> collectorOptions,
     long heapBytes,
     String markBits,
     String checks,
@@ -49,6 +50,7 @@ public record RunResult(
         Objects.requireNonNull(collector, "collector");
         Objects.requireNonNull(workload, "workload");
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        collectorOptions = Collections.unmodifiableMap(new LinkedHashMap<>(collectorOptions));
         work = Collections.unmodifiableMap(new LinkedHashMap<>(work));
         collectorCounters = Collections.unmodifiableMap(new LinkedHashMap<>(collectorCounters));
     }

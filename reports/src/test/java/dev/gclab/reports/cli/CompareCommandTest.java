@@ -82,7 +82,7 @@ class CompareCommandTest {
         assertTrue(c.comparison().get(0).collectorCounters().containsKey("pages_dirtied"));
         // the same experiment as 'gclab run' with that seed: the deterministic numbers agree
         RunResult alone = new ExperimentRunner().run(new Experiment("marksweep", "pycycles", 32L << 20, 17, 0.01, Map.of(),
-            false, dev.gclab.heap.MarkBits.SIDE, dev.gclab.heap.AccessChecks.FULL, 2.0));
+            false, dev.gclab.heap.MarkBits.SIDE, dev.gclab.heap.AccessChecks.FULL, 2.0, Map.of()));
         assertEquals(alone.work(), c.comparison().get(1).work());
         assertEquals(alone.gcCycles(), c.comparison().get(1).gcCycles());
         assertEquals(alone.collectorCounters(), c.comparison().get(1).collectorCounters());

@@ -66,6 +66,19 @@ class GclabCliTest {
     }
 
     @Test
+    void collectorOptionsReachTheCollectorAndUnknownOnesAreUsageErrors() {
+        CliResult r = CliResult.run("run", "-c", "rc", "-w", "testchurn", "--seed", "1", "-q", "-o", "counts=header", "-o", "thresholds=100");
+        assertEquals(0, r.code(), r::toString);
+        assertContains(r, "pages_dirtied", r.out());
+        r = CliResult.run("run", "-c", "rc", "-w", "testchurn", "--seed", "1", "-q", "-o", "count=header");
+        assertEquals(2, r.code(), r::toString);
+        assertContains(r, "valid options: counts, thresholds", r.err());
+        r = CliResult.run("run", "-c", "marksweep", "-w", "testchurn", "--seed", "1", "-q", "-o", "x=1");
+        assertEquals(2, r.code(), r::toString);
+        assertContains(r, "marksweep takes none", r.err());
+    }
+
+    @Test
     void unknownWorkloadListsTheValidOnes() {
         CliResult r = CliResult.run("run", "-c", "marksweep", "-w", "nope");
         assertEquals(2, r.code(), r::toString);

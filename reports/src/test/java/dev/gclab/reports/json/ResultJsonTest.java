@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ResultJsonTest {
     /** Every top-level key of schema 1, in file order. */
     static final List<String> KEYS = List.of("schema_version", "gclab_version", "timestamp", "collector", "workload",
-        "seed", "size", "params", "heap_bytes", "mark_bits", "checks", "verify", "growth_factor", "constraints",
+        "seed", "size", "params", "collector_options", "heap_bytes", "mark_bits", "checks", "verify", "growth_factor", "constraints",
         "gc_cycles", "young_cycles", "pauses", "wall_ns", "gc_ns", "mutator_ns", "peak_in_use_bytes", "work",
         "verify_ns", "collector_counters", "jdk_version", "os", "machine");
 
@@ -31,7 +31,7 @@ class ResultJsonTest {
         work.put("allocations", 1000L);
         work.put("allocated_bytes", 123_456L);
         return new RunResult(1, "0.1.0-SNAPSHOT", "2026-01-02T03:04:05.678Z", "marksweep", "gcbench", -7L, 0.25,
-            Map.of("depth", "16"), 256L << 20, "side", "full", true, 2.0,
+            Map.of("depth", "16"), Map.of("counts", "side"), 256L << 20, "side", "full", true, 2.0,
             new RunResult.Constraints(false, "none", false, false, false, false), 12, 0,
             new RunResult.Pauses(12, 5_000_000, 400_000, 600_000, 900_000, 901_000),
             100_000_000, 5_000_000, 95_000_000, 40L << 20, work, 0L, Map.of("pages_dirtied", 3L), "25.0.3+9-LTS",

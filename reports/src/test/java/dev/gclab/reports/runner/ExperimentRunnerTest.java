@@ -36,7 +36,7 @@ class ExperimentRunnerTest {
         ExperimentRunner runner = new ExperimentRunner();
         RunResult a = runner.run(CHURN);
         RunResult b = runner.run(new Experiment(CHURN.collector(), CHURN.workload(), CHURN.heapBytes(), 43, CHURN.size(),
-            CHURN.params(), false, MarkBits.SIDE, AccessChecks.FULL, 2.0));
+            CHURN.params(), false, MarkBits.SIDE, AccessChecks.FULL, 2.0, Map.of()));
         assertNotEquals(a.work().get("allocated_bytes"), b.work().get("allocated_bytes"));
     }
 

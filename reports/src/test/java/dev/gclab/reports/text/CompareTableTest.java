@@ -18,7 +18,7 @@ class CompareTableTest {
         work.put("allocations", 1_234_567L);
         work.put("allocated_bytes", 40_915_600L);
         return new RunResult(1, "0.1.0-SNAPSHOT", "2026-01-02T03:04:05.678Z", collector, "pycycles", 42L, 1.0,
-            Map.of("rounds", "3"), 256L << 20, "side", "full", false, 2.0,
+            Map.of("rounds", "3"), Map.of(), 256L << 20, "side", "full", false, 2.0,
             new RunResult.Constraints(false, "none", false, false, false, false), cycles, young,
             new RunResult.Pauses(cycles, 5_000_000, 400_000, 600_000, 900_000, 12_300_000),
             100_000_000, 5_000_000, 95_000_000, 4L << 20, work, 0L, collectorCounters, "25",

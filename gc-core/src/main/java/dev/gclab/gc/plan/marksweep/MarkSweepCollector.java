@@ -40,6 +40,10 @@ public final class MarkSweepCollector implements Collector {
     private boolean collecting;
 
     public MarkSweepCollector(Heap heap, CollectorOptions options) {
+        if (!options.extra().isEmpty()) {
+            throw new IllegalArgumentException("marksweep: unknown option(s) " + options.extra().keySet()
+                + "; marksweep takes none (its knobs are --mark-bits and --growth)");
+        }
         this.heap = heap;
         this.options = options;
         this.marker = new Marker(heap);
@@ -69,14 +73,7 @@ public final class MarkSweepCollector implements Collector {
         if (!collecting) collect(GcCause.HEAP_FULL);
     }
 
-    private void verify(String when, boolean exact) {
-        long t0 = System.nanoTime();
-        try {
-            verifier.verify(when, exact);
-        } finally {
-            stats.recordVerification(System.nanoTime() - t0);
-        }
-    }
+    private void verify(String when, boolean exact) { verifier.verify(when, exact, stats); }
 
     @Override
     public void collect(GcCause cause) {

@@ -354,14 +354,7 @@ public final class RcCollector implements Collector {
         return runDetector(generation, cause);
     }
 
-    private void verify(String when, boolean exact) {
-        long t0 = System.nanoTime();
-        try {
-            verifier.verify(when, exact);
-        } finally {
-            stats.recordVerification(System.nanoTime() - t0);
-        }
-    }
+    private void verify(String when, boolean exact) { verifier.verify(when, exact, stats); }
 
     /**
      * After a full detection nothing unreachable is left — unless something is frozen, or callbacks
