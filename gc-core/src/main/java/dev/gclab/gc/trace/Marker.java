@@ -137,7 +137,4 @@ public final class Marker implements ReachabilityHook.Marking {
         }
         counters.slotsScanned += slots;
     }
-
-    /** The deepest the mark stack has been. */
-    public int maxStackDepth() { return stack.maxSize(); }
 }

@@ -4,20 +4,16 @@ package dev.gclab.gc.util;
 public final class LongStack {
     private long[] items;
     private int size;
-    private int maxSize;
 
     public LongStack(int initialCapacity) { items = new long[Math.max(16, initialCapacity)]; }
 
     public void push(long v) {
         if (size == items.length) items = java.util.Arrays.copyOf(items, size * 2);
         items[size++] = v;
-        if (size > maxSize) maxSize = size;
     }
 
     public long pop() { return items[--size]; }
     public boolean isEmpty() { return size == 0; }
     public int size() { return size; }
     public void clear() { size = 0; }
-    /** The deepest the stack has been. */
-    public int maxSize() { return maxSize; }
 }

@@ -14,8 +14,8 @@ import java.util.Set;
  * a textbook reachability computation. It knows nothing of spans, bitmaps or collectors, so when
  * it and the simulated heap disagree about what is alive, one of gclab's collectors is wrong.
  *
- * <p>Objects are named by their heap address, which suits non-moving collectors; a moving collector's
- * driver renames them with {@link #rename}.
+ * <p>Objects are named by their heap address, which suits non-moving collectors; a moving collector
+ * will need its driver to rename objects as they move.
  */
 public final class ReferenceModel {
     private final Map<Long, long[]> objects = new HashMap<>();
@@ -85,14 +85,4 @@ public final class ReferenceModel {
 
     /** Forgets every object not in {@code alive} (the heap freed them). */
     public void retainOnly(Set<Long> alive) { objects.keySet().retainAll(alive); }
-
-    /** Renames an object (it moved), rewriting every reference to it. */
-    public void rename(long from, long to) {
-        long[] s = objects.remove(from);
-        objects.put(to, s);
-        for (long[] slots : objects.values()) for (int i = 0; i < slots.length; i++) if (slots[i] == from) slots[i] = to;
-        globals.replaceAll((k, v) -> v == from ? to : v);
-        for (long[] f : frames) for (int i = 0; i < f.length; i++) if (f[i] == from) f[i] = to;
-        handleTarget.replaceAll((k, v) -> v == from ? to : v);
-    }
 }

@@ -144,6 +144,7 @@ class FinalizationConformanceTest {
         long w = fin.newWeakRef(m, ab[0], wr -> { events.add("CB"); seen[0] = fin.weakRefGet(wr); });
         m.setGlobal(m.global("w"), w);
         assertEquals(ab[0], fin.weakRefGet(w));
+        assertEquals(1, fin.weakRefCount(ab[0]));
         m.popFrame();
         collect();
         assertEquals(List.of("CB"), events);

@@ -76,9 +76,6 @@ public final class SideTable {
         return t[i] += delta;
     }
 
-    /** Index of {@code address}'s entry within its chunk (for callers that track pages of the table). */
-    public long entryIndex(long address) { return (address - HeapMemory.BASE) >>> log2Region; }
-
     public long get(long address) {
         if (int32) return getInt(address) & 0xFFFF_FFFFL;
         long off = address - HeapMemory.BASE;
@@ -109,12 +106,6 @@ public final class SideTable {
     public void clear(long address, long bytes) {
         long end = address + bytes;
         for (long a = address; a < end; a += 1L << log2Region) set(a, 0);
-    }
-
-    /** Zeroes the whole table. */
-    public void clearAll() {
-        for (long[] c : chunks) java.util.Arrays.fill(c, 0L);
-        for (int[] c : ints) java.util.Arrays.fill(c, 0);
     }
 
     /** Bytes of Java memory this table holds now. */

@@ -84,9 +84,6 @@ final class Generations {
         sizes[from] = 0;
     }
 
-    /** Re-points an object's entry at {@code list}, index {@code i} (when the caller rebuilt a list). */
-    void setPosition(long obj, int list, int i) { position.setInt(obj, (list << INDEX_BITS) | (i + 1)); }
-
     /** Replaces list {@code list} wholesale (the caller has set positions). */
     void setList(int list, long[] items, int size) {
         lists[list] = items;
