@@ -40,6 +40,14 @@ final class CycleDetector {
     final long[] uncollectable = new long[Generations.COUNT];
 
     private int[] gcRefs = new int[1024];
+    /**
+     * One bit per 8 KiB heap page: set while the page holds a candidate of the list being examined.
+     * A reference into a page without candidates is skipped without reading its side-table entry —
+     * in a young collection that is nearly every reference to an old object, and a cache miss saved.
+     */
+    private long[] candidatePages = new long[16];
+    /** Storage for the next candidate list (the last one's array, reused). */
+    private long[] spare = new long[64];
     private long[] reachable = new long[16];
     private int[] stack = new int[1024];
 
@@ -77,8 +85,8 @@ final class CycleDetector {
 
         // Partition in list order: survivors to the next generation, the rest to GARBAGE.
         int target = Math.min(g + 1, Generations.COUNT - 1);
-        long[] candidates = java.util.Arrays.copyOf(base, n);
-        gens.setList(Generations.COLLECTING, new long[64], 0);
+        long[] candidates = gens.takeArray(Generations.COLLECTING, spare);
+        gens.ensureRoom(target, n);
         int survivors = 0;
         for (int i = 0; i < n; i++) {
             if ((reachable[i >>> 6] & (1L << i)) != 0) {
@@ -88,6 +96,7 @@ final class CycleDetector {
                 gens.add(Generations.GARBAGE, candidates[i]);
             }
         }
+        spare = candidates; // the next collection's candidate list reuses it
         if (g == 1) longLivedPending += survivors;
         if (g == 2) {
             longLivedPending = 0;
@@ -155,7 +164,27 @@ final class CycleDetector {
         return moved;
     }
 
+    private void markCandidatePages(long[] base, int n, boolean on) {
+        if (on) {
+            long maxPage = (memory.limit() - HeapMemory.BASE) >>> 13;
+            int words = (int) ((maxPage + 64) >>> 6);
+            if (candidatePages.length < words) candidatePages = new long[Math.max(words, candidatePages.length * 2)];
+        }
+        long[] pages = candidatePages;
+        for (int i = 0; i < n; i++) {
+            long page = (base[i] - HeapMemory.BASE) >>> 13;
+            if (on) pages[(int) (page >>> 6)] |= 1L << page;
+            else pages[(int) (page >>> 6)] = 0;
+        }
+    }
+
+    private boolean onCandidatePage(long ref) {
+        long page = (ref - HeapMemory.BASE) >>> 13;
+        return (candidatePages[(int) (page >>> 6)] & (1L << page)) != 0;
+    }
+
     private void updateAndSubtractRefs(long[] base, int n, int list) {
+        markCandidatePages(base, n, true);
         if (gcRefs.length < n) gcRefs = new int[Math.max(n, gcRefs.length * 2)];
         int[] refs = gcRefs;
         for (int i = 0; i < n; i++) {
@@ -181,7 +210,7 @@ final class CycleDetector {
     }
 
     private void subtract(long ref, int[] refs, int list) {
-        if (ref == 0) return;
+        if (ref == 0 || !onCandidatePage(ref)) return;
         long e = gens.entry(ref);
         if (Generations.listOfEntry(e) == list && e != 0) {
             int k = Generations.indexOfEntry(e);
@@ -189,7 +218,16 @@ final class CycleDetector {
         }
     }
 
+    /** Marks what is reachable from outside the list; clears the candidate pages set by {@link #updateAndSubtractRefs}. */
     private void markReachableFromOutside(long[] base, int n, int list) {
+        try {
+            markReachable(base, n, list);
+        } finally {
+            markCandidatePages(base, n, false);
+        }
+    }
+
+    private void markReachable(long[] base, int n, int list) {
         int words = (n + 63) >>> 6;
         if (reachable.length < words) reachable = new long[Math.max(words, reachable.length * 2)];
         java.util.Arrays.fill(reachable, 0, words, 0L);
@@ -228,7 +266,7 @@ final class CycleDetector {
     }
 
     private int candidateIndex(long ref, int list) {
-        if (ref == 0) return -1;
+        if (ref == 0 || !onCandidatePage(ref)) return -1;
         long e = gens.entry(ref);
         return e != 0 && Generations.listOfEntry(e) == list ? Generations.indexOfEntry(e) : -1;
     }
@@ -248,14 +286,19 @@ final class CycleDetector {
     private void deleteGarbage(int survivorList) {
         int n = gens.size(Generations.GARBAGE);
         long[] garbage = java.util.Arrays.copyOf(gens.array(Generations.GARBAGE), n);
-        for (int i = 0; i < n; i++) {
-            long obj = garbage[i];
-            if (gens.listOf(obj) != Generations.GARBAGE) continue; // freed by count meanwhile
-            rc.clearReferences(obj, Generations.GARBAGE);
-            if (gens.listOf(obj) == Generations.GARBAGE) {
-                gens.remove(obj);
-                gens.add(survivorList, obj);
+        gens.discardGarbage(true);
+        try {
+            for (int i = 0; i < n; i++) {
+                long obj = garbage[i];
+                if (gens.listOf(obj) != Generations.GARBAGE) continue; // freed by count meanwhile
+                rc.clearReferences(obj, Generations.GARBAGE);
+                if (gens.listOf(obj) == Generations.GARBAGE) {
+                    gens.remove(obj);
+                    gens.add(survivorList, obj);
+                }
             }
+        } finally {
+            gens.discardGarbage(false);
         }
     }
 }

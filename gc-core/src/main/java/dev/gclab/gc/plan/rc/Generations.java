@@ -29,6 +29,8 @@ final class Generations {
     private final SideTable position;
     private final long[][] lists = new long[LISTS][];
     private final int[] sizes = new int[LISTS];
+    /** While true, removing a garbage-list member only clears its entry: the list is discarded whole. */
+    private boolean discardingGarbage;
 
     Generations(Heap heap) {
         this.position = heap.sideTable(SPEC);
@@ -62,6 +64,10 @@ final class Generations {
         int p = position.getInt(obj);
         if (p == 0) return -1;
         int list = p >>> INDEX_BITS;
+        if (list == GARBAGE && discardingGarbage) {
+            position.setInt(obj, 0);
+            return list;
+        }
         int i = (int) ((p & INDEX_MASK) - 1);
         int last = --sizes[list];
         long moved = lists[list][last];
@@ -69,6 +75,33 @@ final class Generations {
         if (moved != obj) position.setInt(moved, (list << INDEX_BITS) | (i + 1));
         position.setInt(obj, 0);
         return list;
+    }
+
+    /**
+     * Starts (true) or ends (false) discarding the garbage list: members then leave it in O(1) without
+     * reordering it, and ending empties it. Between the two, only {@link #listOf} is meaningful for it.
+     */
+    void discardGarbage(boolean on) {
+        discardingGarbage = on;
+        if (!on) sizes[GARBAGE] = 0;
+    }
+
+    /** Makes room for {@code extra} more objects in {@code list} at once (no repeated doubling). */
+    void ensureRoom(int list, int extra) {
+        int need = sizes[list] + extra;
+        if (need > lists[list].length) lists[list] = java.util.Arrays.copyOf(lists[list], Math.max(need, lists[list].length * 2));
+    }
+
+    /**
+     * Hands the caller list {@code list}'s array (its first {@code size(list)} elements) and leaves the
+     * list empty with {@code replacement} as its storage: a partition that re-adds every element
+     * reads the old array without copying it.
+     */
+    long[] takeArray(int list, long[] replacement) {
+        long[] a = lists[list];
+        lists[list] = replacement;
+        sizes[list] = 0;
+        return a;
     }
 
     int size(int list) { return sizes[list]; }

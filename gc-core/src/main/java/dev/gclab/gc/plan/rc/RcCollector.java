@@ -239,6 +239,7 @@ public final class RcCollector implements Collector {
      * @return the number of objects made uncollectable
      */
     long handleLegacyFinalizers(int survivorList) {
+        if (!finalization.isActive()) return 0; // nothing registered: no pass over the garbage
         int n = gens.size(Generations.GARBAGE);
         long[] list = gens.array(Generations.GARBAGE);
         long[] legacy = new long[n];
@@ -261,6 +262,7 @@ public final class RcCollector implements Collector {
      * @return true if any callback or finalizer ran (reachability must be computed again)
      */
     boolean runWeakRefCallbacksAndFinalizers() {
+        if (!finalization.isActive()) return false; // no finalizer, no weak reference with a referent
         int n = gens.size(Generations.GARBAGE);
         long[] garbage = java.util.Arrays.copyOf(gens.array(Generations.GARBAGE), n);
         List<Long> queue = new ArrayList<>();
