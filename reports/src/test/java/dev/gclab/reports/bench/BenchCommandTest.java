@@ -1,0 +1,105 @@
+package dev.gclab.reports.bench;
+
+import dev.gclab.reports.cli.GclabCli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The bench command's checks, child command line, progress and failures (no JMH run: benchmarks/ smoke-tests those). */
+class BenchCommandTest {
+    @TempDir Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = GclabCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void malformedBaselineIsAUsageErrorBeforeAnyRun() throws Exception {
+        Path base = dir.resolve("base.json");
+        Files.writeString(base, "[1, 2");
+        Result r = run("bench", "--quick", "--baseline", base.toString(), "--bench-jar", dir.resolve("none.jar").toString());
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().startsWith("gclab: baseline " + base + ": not JSON"), r::toString);
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void missingJarIsAUsageError() {
+        Result r = run("bench", "--bench-jar", dir.resolve("none.jar").toString());
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().contains("no benchmarks jar at " + dir.resolve("none.jar")), r::toString);
+    }
+
+    @Test
+    void badFilterIsAUsageError() {
+        Result r = run("bench", "--filter", "Rc(", "--bench-jar", "x.jar");
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().contains("--filter Rc(: not a regular expression"), r::toString);
+    }
+
+    @Test
+    void failingChildExitsOneWithItsLastLines() throws Exception {
+        Path jar = dir.resolve("broken.jar");
+        Files.writeString(jar, "not a jar");
+        Result r = run("bench", "--quick", "--bench-jar", jar.toString());
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.err().contains("gclab: JMH failed (exit 1); its last lines:"), r::toString);
+        assertTrue(r.err().contains("  | ") && r.err().toLowerCase().contains("jar"), r::toString);
+    }
+
+    @Test
+    void childCommandLine() {
+        Path jar = Path.of("/b/benchmarks.jar"), out = Path.of("/tmp/r.json");
+        List<String> quick = BenchCommand.command("/jdk/bin/java", jar, "Rc", true, false, out);
+        assertEquals("/jdk/bin/java", quick.getFirst());
+        String q = String.join(" ", quick);
+        assertTrue(q.contains("-jar /b/benchmarks.jar Rc -f 1 -wi 2 -i 3 -w 500ms -r 500ms -foe true -rf json -rff /tmp/r.json"), q);
+        assertFalse(q.contains("perfnorm"), q);
+        String full = String.join(" ", BenchCommand.command("java", jar, null, false, true, out));
+        assertTrue(full.contains("-jar /b/benchmarks.jar -f 2 -wi 5 -i 10 -w 1s -r 1s "), full);
+        assertTrue(full.endsWith("-prof perfnorm"), full);
+        assertTrue(Path.of(BenchCommand.javaBinary()).getFileName().toString().startsWith("java"));
+    }
+
+    @Test
+    void progressLinePerFork() {
+        JmhProgress p = new JmhProgress();
+        assertEquals(Optional.empty(), p.accept("# Benchmark: dev.gclab.bench.BarrierBench.setRef"));
+        assertEquals(Optional.empty(), p.accept("# Parameters: (checks = FULL)"));
+        assertEquals(Optional.empty(), p.accept("# Run progress: 12.34% complete, ETA 00:01:02"));
+        assertEquals(Optional.of("[ 12%  ETA 00:01:02] BarrierBench.setRef checks=FULL"), p.accept("# Fork: 1 of 1"));
+        p.accept("WARNING: sun.misc.Unsafe::objectFieldOffset has been called");
+        p.accept("# Benchmark: dev.gclab.bench.RcBench.dropTree");
+        p.accept("# Run progress: 50.00% complete, ETA 00:00:30");
+        assertEquals(Optional.of("[ 50%  ETA 00:00:30] RcBench.dropTree (fork 2/2)"), p.accept("# Fork: 2 of 2"));
+        assertEquals(Optional.of("  RcBench.dropTree: FAILED"), p.accept("<failure>"));
+        assertFalse(p.tail().stream().anyMatch(l -> l.startsWith("WARNING")));
+        for (int i = 0; i < 100; i++) p.accept("line " + i);
+        assertEquals(JmhProgress.TAIL, p.tail().size());
+        assertEquals("line 99", p.tail().getLast());
+    }
+
+    @Test
+    void perfOutputParsing() {
+        assertFalse(Perf.countsInstructions(" Performance counter stats for 'true':\n\n   <not supported>      instructions\n"));
+        assertTrue(Perf.countsInstructions(" Performance counter stats for 'true':\n\n         1,234,567      instructions:u   #  0.5 insn per cycle\n"));
+    }
+}
