@@ -1,5 +1,6 @@
 package dev.gclab.reports.cli;
 
+import dev.gclab.reports.anchors.AnchorsCommand;
 import dev.gclab.reports.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code gclab} command line: {@code list}, {@code run}, {@code compare} and {@code bench}.
+ * The {@code gclab} command line: {@code list}, {@code run}, {@code compare}, {@code bench} and {@code anchors}.
  *
  * <p>Exit codes: 0 success (also {@code --help}, {@code --version}); 1 the run failed (out of heap,
  * invalid heap access, verification failure, I/O, any other error); 2 a usage error (unknown or
@@ -21,7 +22,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "gclab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "A garbage-collector research testbed: run workloads on a simulated heap under pluggable collectors.",
-    subcommands = {ListCommand.class, RunCommand.class, CompareCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ListCommand.class, RunCommand.class, CompareCommand.class, BenchCommand.class, AnchorsCommand.class, CommandLine.HelpCommand.class})
 public final class GclabCli implements Callable<Integer> {
     @Spec CommandSpec spec;
 

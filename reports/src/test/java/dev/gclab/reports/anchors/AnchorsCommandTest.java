@@ -1,0 +1,26 @@
+package dev.gclab.reports.anchors;
+
+import dev.gclab.reports.cli.GclabCli;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class AnchorsCommandTest {
+    @Test
+    void registeredWithHelp() {
+        var cl = GclabCli.commandLine();
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        assertEquals(0, cl.execute("anchors", "--help"));
+        String help = out.toString();
+        for (String opt : new String[] {"--quick", "--out", "--python", "--skip"}) assertTrue(help.contains(opt), help);
+    }
+
+    @Test
+    void cpuModelIsNeverEmpty() {
+        assertFalse(AnchorsCommand.cpuModel().isBlank());
+    }
+}
