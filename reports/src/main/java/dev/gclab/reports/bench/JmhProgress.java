@@ -26,7 +26,7 @@ public final class JmhProgress {
 
     /** Feeds one line of JMH output; returns the progress line to show, if this line completes one. */
     public Optional<String> accept(String line) {
-        if (!line.startsWith("WARNING: ")) { // the JDK's sun.misc.Unsafe warnings about JMH itself
+        if (!line.startsWith("WARNING: ")) { // the JDK's deprecation warnings about JMH's own memory access
             tail.addLast(line);
             if (tail.size() > TAIL) tail.removeFirst();
         }

@@ -86,7 +86,7 @@ class BenchCommandTest {
         assertEquals(Optional.empty(), p.accept("# Parameters: (checks = FULL)"));
         assertEquals(Optional.empty(), p.accept("# Run progress: 12.34% complete, ETA 00:01:02"));
         assertEquals(Optional.of("[ 12%  ETA 00:01:02] BarrierBench.setRef checks=FULL"), p.accept("# Fork: 1 of 1"));
-        p.accept("WARNING: sun.misc.Unsafe::objectFieldOffset has been called");
+        p.accept("WARNING: A terminally deprecated method has been called by org.openjdk.jmh.util.Utils");
         p.accept("# Benchmark: dev.gclab.bench.RcBench.dropTree");
         p.accept("# Run progress: 50.00% complete, ETA 00:00:30");
         assertEquals(Optional.of("[ 50%  ETA 00:00:30] RcBench.dropTree (fork 2/2)"), p.accept("# Fork: 2 of 2"));
