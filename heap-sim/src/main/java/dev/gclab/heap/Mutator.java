@@ -296,6 +296,32 @@ public final class Mutator {
         if (!ok) throw new InvalidHeapAccessException(op, value, 0, slot, "the value is not an object in use");
     }
 
+    // ------------------------------------------------------------------ pinning
+
+    /**
+     * Pins {@code obj}: a moving collector must leave it at its address (the span's pin bit; see
+     * {@link dev.gclab.heap.span.Span#pinBits}). Pins do not nest: one {@link #unpin} undoes any
+     * number of pins. A pin does not keep the object alive, and it dies with the object.
+     */
+    public void pin(long obj) { pinBit(obj, "pin", true); }
+
+    /** Clears the pin of {@code obj} (a no-op if it was not pinned). */
+    public void unpin(long obj) { pinBit(obj, "unpin", false); }
+
+    public boolean isPinned(long obj) {
+        headerOf(obj, "isPinned", -1);
+        Span s = heap.spanOf(obj);
+        return s.isPinned(s.objIndex(obj));
+    }
+
+    private void pinBit(long obj, String op, boolean pinned) {
+        headerOf(obj, op, -1);
+        Span s = heap.spanOf(obj);
+        if (s == null) throw notInHeap(op, obj, -1);
+        s.setPinned(s.objIndex(obj), pinned);
+        counters.pinOps++;
+    }
+
     // ------------------------------------------------------------------ handles
 
     /** Creates a proxy handle (count 1) for {@code obj}; the handle keeps it alive. */

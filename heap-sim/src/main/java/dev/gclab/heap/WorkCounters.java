@@ -15,6 +15,7 @@ public final class WorkCounters {
     public long barrierCalls;
     public long rootWrites;
     public long handleOps;
+    public long pinOps;
     // collector
     public long objectsMarked;
     public long slotsScanned;
@@ -36,6 +37,7 @@ public final class WorkCounters {
         m.put("barrier_calls", barrierCalls);
         m.put("root_writes", rootWrites);
         m.put("handle_ops", handleOps);
+        m.put("pin_ops", pinOps);
         m.put("objects_marked", objectsMarked);
         m.put("slots_scanned", slotsScanned);
         m.put("spans_swept", spansSwept);

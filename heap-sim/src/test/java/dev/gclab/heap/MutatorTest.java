@@ -145,4 +145,39 @@ class MutatorTest {
         assertEquals(h, h2, "freed entries are reused");
         assertEquals(1, heap.handles().liveCount());
     }
+
+    @Test
+    void pinsSetAndClearTheSpanBitAndDieWithTheObject() {
+        long a = m.allocate(node);
+        long b = m.allocate(node);
+        m.pin(a);
+        m.pin(a); // pins do not nest
+        assertTrue(m.isPinned(a));
+        assertFalse(m.isPinned(b));
+        Span s = heap.spanOf(a);
+        assertTrue(s.isPinned(s.objIndex(a)));
+        m.unpin(a);
+        assertFalse(m.isPinned(a));
+        m.pin(b);
+        assertEquals(4, heap.counters().pinOps);
+        heap.free(b);
+        Span sb = heap.spanOf(b);
+        assertFalse(sb.isPinned(sb.objIndex(b)), "a freed object's pin is gone");
+        InvalidHeapAccessException e = assertThrows(InvalidHeapAccessException.class, () -> m.pin(b));
+        assertTrue(e.getMessage().contains("pin"), e.getMessage());
+        assertThrows(InvalidHeapAccessException.class, () -> m.unpin(a + 8));
+    }
+
+    @Test
+    void aSweptObjectsPinIsGoneButASurvivorKeepsIt() {
+        long live = m.allocate(node);
+        long dead = m.allocate(node);
+        m.pin(live);
+        m.pin(dead);
+        Span s = heap.spanOf(live);
+        s.testAndMark(s.objIndex(live));
+        s.sweepToMarks();
+        assertTrue(s.isPinned(s.objIndex(live)));
+        assertFalse(s.isPinned(s.objIndex(dead)));
+    }
 }

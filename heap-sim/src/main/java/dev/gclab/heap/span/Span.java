@@ -92,6 +92,7 @@ public final class Span {
     /** Frees one slot (reference counting's death); the slot is found again after {@link #rewind()}. */
     public void free(int index) {
         allocBits[index >>> 6] &= ~(1L << index);
+        pinBits[index >>> 6] &= ~(1L << index); // a pin dies with its object
         allocCount--;
         needZero = true;
     }
@@ -173,6 +174,8 @@ public final class Span {
 
     /** Restarts allocation at slot 0 after {@code allocBits} were rewritten; {@code live} objects remain. */
     public void resetAllocation(int live) {
+        long[] alloc = allocBits, pins = pinBits;
+        for (int w = 0; w < pins.length; w++) pins[w] &= alloc[w]; // a pin dies with its object
         rewind();
         allocCount = live;
         needZero = true;
