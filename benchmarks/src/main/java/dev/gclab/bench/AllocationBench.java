@@ -4,6 +4,7 @@ import dev.gclab.gc.spi.CollectorOptions;
 import dev.gclab.gc.spi.GcCause;
 import dev.gclab.heap.HeapConfig;
 import dev.gclab.heap.Mutator;
+import dev.gclab.heap.object.LayoutRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,8 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Small-object allocation: one {@code "rr"} object (two reference slots, 24 bytes) per operation,
- * dropped at once.
+ * Allocation: one {@code "rr"} object (two reference slots, 24 bytes) per operation, dropped at once;
+ * {@link #allocateArray} a {@code ref[]} of {@value #ARRAY_LENGTH} and {@link #allocateLarge} a
+ * {@code long[]} of {@value #LARGE_LENGTH} (64 KiB: a large object, a span of its own, zeroed).
  *
  * <p>{@link #allocate}: the collector runs as in any program (default options: a collection whenever
  * 4 MiB were allocated), so the cost of collections (nothing live: mark the roots, sweep the spans)
@@ -39,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class AllocationBench {
     static final int BATCH = 1 << 16;
+    static final int ARRAY_LENGTH = 16;
+    static final int LARGE_LENGTH = 8192;
 
     /** Collections run inside the measurement. */
     @State(Scope.Thread)
@@ -56,7 +60,7 @@ public class AllocationBench {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            System.out.printf("%n[allocate] %,d collections for %,d allocations%n",
+            System.out.printf("%n[allocate with GC] %,d collections for %,d allocations%n",
                 sim.collector().stats().cycles(), sim.heap().counters().allocations);
             sim.close();
         }
@@ -92,6 +96,18 @@ public class AllocationBench {
     @Benchmark
     public long allocate(WithGc s) {
         return s.m.allocate(s.pair);
+    }
+
+    /** A small reference array, collections included. */
+    @Benchmark
+    public long allocateArray(WithGc s) {
+        return s.m.allocateArray(LayoutRegistry.REF_ARRAY, ARRAY_LENGTH);
+    }
+
+    /** A large object (a 64 KiB span of its own), collections included. */
+    @Benchmark
+    public long allocateLarge(WithGc s) {
+        return s.m.allocateArray(LayoutRegistry.LONG_ARRAY, LARGE_LENGTH);
     }
 
     @Benchmark

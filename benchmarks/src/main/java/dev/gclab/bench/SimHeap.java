@@ -7,10 +7,21 @@ import dev.gclab.heap.Heap;
 import dev.gclab.heap.HeapConfig;
 import dev.gclab.heap.Mutator;
 
+import java.util.Map;
+
 /** A simulated heap with a collector (mark-sweep unless named) and a mutator: the fixture every benchmark starts from. */
 record SimHeap(Heap heap, Collector collector, Mutator mutator) implements AutoCloseable {
     /** A minimum trigger no benchmark reaches: the collector runs only when asked. */
     static final long NEVER = 1L << 50;
+
+    /**
+     * The collector runs only when asked: mark-sweep's trigger is never reached and rc's automatic
+     * cycle detection is off (rc still frees by count).
+     */
+    static SimHeap quiet(String collector, HeapConfig config) {
+        Map<String, String> extra = collector.equals("rc") ? Map.of("thresholds", "0") : Map.of();
+        return of(collector, config, new CollectorOptions(2.0, NEVER, false, extra));
+    }
 
     static SimHeap markSweep(HeapConfig config, CollectorOptions options) { return of("marksweep", config, options); }
 

@@ -24,15 +24,24 @@ public final class Features {
     public static String name(String shortName, Map<String, String> params) {
         String shape = params.get("shape");
         String marks = lower(params.get("markBits"));
+        String c = " (" + params.get("collector") + ")";
         // N is the benchmarks' default (1e6) unless said otherwise
         String n = params.containsKey("n") && !params.get("n").equals(DEFAULT_N) ? ", N=" + compact(params.get("n")) : "";
         String named = switch (shortName) {
             case "AllocationBench.allocate" -> "allocation: small object (2 refs), GC included";
             case "AllocationBench.allocateNoGc" -> "allocation: small object (2 refs), no GC";
-            case "BarrierBench.setRef" -> "barrier: setRef, checks=" + lower(params.get("checks"));
+            case "AllocationBench.allocateArray" -> "allocation: ref[16] array, GC included";
+            case "AllocationBench.allocateLarge" -> "allocation: large object (64 KiB long[]), GC included";
+            case "BarrierBench.setRef" -> "barrier: setRef, checks=" + lower(params.get("checks")) + c;
             case "BarrierBench.rawStore" -> "barrier: raw store (floor), checks=" + lower(params.get("checks"));
             case "MarkSweepBench.fullCollection" -> "mark-sweep full GC: " + shape + ", " + marks + " marks" + n;
             case "SweepBench.sweep" -> "sweep per span: all-" + ("live".equals(params.get("objects")) ? "live" : "dead") + ", " + marks;
+            case "HandleBench.createRelease" -> "handle: create+release" + c;
+            case "HandleBench.deref" -> "handle: deref" + c;
+            case "HandleBench.pinUnpin" -> "pin+unpin" + c;
+            case "FinalizationBench.registerFinalizer" -> "finalizer: registration" + c;
+            case "FinalizationBench.weakRefCreate" -> "weakref: create" + c;
+            case "FinalizationBench.weakRefClear" -> "weakref: clear by the collector" + c;
             case "RcBench.incrementDecrement" -> "rc: increment+decrement (2 pairs)";
             case "RcBench.dropTree" -> "rc: drop tree" + n;
             case "RcBench.detectGarbageCycles" -> "rc: cycle detection " + shape + n;

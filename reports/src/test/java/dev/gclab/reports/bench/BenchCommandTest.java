@@ -68,15 +68,15 @@ class BenchCommandTest {
     @Test
     void childCommandLine() {
         Path jar = Path.of("/b/benchmarks.jar"), out = Path.of("/tmp/r.json");
-        List<String> quick = BenchCommand.command("/jdk/bin/java", jar, "Rc", true, false, out);
+        List<String> quick = JmhRunner.command("/jdk/bin/java", jar, List.of("Rc"), JmhRunner.QUICK, false, out);
         assertEquals("/jdk/bin/java", quick.getFirst());
         String q = String.join(" ", quick);
         assertTrue(q.contains("-jar /b/benchmarks.jar Rc -f 1 -wi 2 -i 3 -w 500ms -r 500ms -foe true -rf json -rff /tmp/r.json"), q);
         assertFalse(q.contains("perfnorm"), q);
-        String full = String.join(" ", BenchCommand.command("java", jar, null, false, true, out));
+        String full = String.join(" ", JmhRunner.command("java", jar, List.of(), JmhRunner.FULL, true, out));
         assertTrue(full.contains("-jar /b/benchmarks.jar -f 2 -wi 5 -i 10 -w 1s -r 1s "), full);
         assertTrue(full.endsWith("-prof perfnorm"), full);
-        assertTrue(Path.of(BenchCommand.javaBinary()).getFileName().toString().startsWith("java"));
+        assertTrue(Path.of(JmhRunner.javaBinary()).getFileName().toString().startsWith("java"));
     }
 
     @Test
@@ -101,5 +101,22 @@ class BenchCommandTest {
     void perfOutputParsing() {
         assertFalse(Perf.countsInstructions(" Performance counter stats for 'true':\n\n   <not supported>      instructions\n"));
         assertTrue(Perf.countsInstructions(" Performance counter stats for 'true':\n\n         1,234,567      instructions:u   #  0.5 insn per cycle\n"));
+    }
+
+    @Test
+    void quickSplitsTheSingleShotBenchmarksIntoASecondRunWithMoreShots() {
+        List<JmhRunner.Pass> passes = JmhRunner.splitQuick(List.of("dev.gclab.bench.AllocationBench.allocate",
+            "dev.gclab.bench.RcBench.dropTree", "dev.gclab.bench.RcBench.detectGarbageCycles", "dev.gclab.bench.RcBench.youngCollection"));
+        assertEquals(2, passes.size());
+        assertEquals(JmhRunner.QUICK, passes.get(0).settings());
+        assertEquals(2, passes.get(0).includes().size());
+        assertTrue(java.util.regex.Pattern.compile(passes.get(0).includes().get(0)).matcher("dev.gclab.bench.AllocationBench.allocate").find());
+        assertFalse(java.util.regex.Pattern.compile(passes.get(0).includes().get(0)).matcher("dev.gclab.bench.AllocationBench.allocateNoGc").find(),
+            "names are matched exactly");
+        assertEquals(JmhRunner.QUICK_SINGLE_SHOT, passes.get(1).settings());
+        assertEquals(2, passes.get(1).includes().size());
+        // only single-shot benchmarks: one run
+        assertEquals(List.of(JmhRunner.QUICK_SINGLE_SHOT),
+            JmhRunner.splitQuick(List.of("dev.gclab.bench.RcBench.dropTree")).stream().map(JmhRunner.Pass::settings).toList());
     }
 }

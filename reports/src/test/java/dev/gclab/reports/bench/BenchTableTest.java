@@ -53,19 +53,19 @@ class BenchTableTest {
     void instructionsColumnWhenPerfCounted() throws Exception {
         List<BenchRow> rows = JmhJsonTest.sample().stream().map(BenchRow::of).toList();
         String t = BenchTable.format(rows, null, b -> true, true);
-        assertTrue(t.lines().anyMatch(l -> l.startsWith("barrier: setRef, checks=full") && l.endsWith(" 61.5")), t);
+        assertTrue(t.lines().anyMatch(l -> l.startsWith("BarrierBench.setRef (checks=FULL)") && l.endsWith(" 61.5")), t);
         assertTrue(t.lines().anyMatch(l -> l.startsWith("rc: drop") || l.startsWith("allocation") && l.endsWith(" -")), t);
     }
 
     @Test
     void baselineAddsDeltaAndMarksMissingRows() {
-        BenchRow fast = row("dev.gclab.bench.BarrierBench.setRef", Map.of("checks", "FAST"), 12.0, 0.2, "ns/op");
-        BenchRow full = row("dev.gclab.bench.BarrierBench.setRef", Map.of("checks", "FULL"), 15.0, 1.0, "ns/op");
+        BenchRow fast = row("dev.gclab.bench.BarrierBench.setRef", Map.of("checks", "FAST", "collector", "rc"), 12.0, 0.2, "ns/op");
+        BenchRow full = row("dev.gclab.bench.BarrierBench.setRef", Map.of("checks", "FULL", "collector", "rc"), 15.0, 1.0, "ns/op");
         BenchRow newOne = row("dev.gclab.bench.BarrierBench.rawStore", Map.of("checks", "FAST"), 2.5, 0.1, "ns/op");
         BenchRow msNow = row("dev.gclab.bench.MarkSweepBench.fullCollection", Map.of("shape", "random", "n", "1000000", "markBits", "SIDE"), 30, 1, "ms/op");
         List<BenchRow> base = List.of(
-            row("dev.gclab.bench.BarrierBench.setRef", Map.of("checks", "FAST"), 10.0, 0.2, "ns/op"),
-            row("dev.gclab.bench.BarrierBench.setRef", Map.of("checks", "FULL"), 15.5, 1.0, "ns/op"),
+            row("dev.gclab.bench.BarrierBench.setRef", Map.of("checks", "FAST", "collector", "rc"), 10.0, 0.2, "ns/op"),
+            row("dev.gclab.bench.BarrierBench.setRef", Map.of("checks", "FULL", "collector", "rc"), 15.5, 1.0, "ns/op"),
             row("dev.gclab.bench.MarkSweepBench.fullCollection", Map.of("shape", "random", "n", "1000000", "markBits", "SIDE"), 20_000_000, 0, "ns/op"),
             row("dev.gclab.bench.AllocationBench.allocate", Map.of(), 30, 1, "ns/op"),
             row("dev.gclab.bench.SweepBench.sweep", Map.of("objects", "live", "markBits", "SIDE"), 25, 1, "ns/op"));

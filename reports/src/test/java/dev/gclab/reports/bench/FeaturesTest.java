@@ -14,7 +14,12 @@ class FeaturesTest {
     void namesTheKnownBenchmarks() {
         assertEquals("allocation: small object (2 refs), GC included", Features.name("AllocationBench.allocate", Map.of()));
         assertEquals("allocation: small object (2 refs), no GC", Features.name("AllocationBench.allocateNoGc", Map.of()));
-        assertEquals("barrier: setRef, checks=full", Features.name("BarrierBench.setRef", Map.of("checks", "FULL")));
+        assertEquals("barrier: setRef, checks=full (rc)", Features.name("BarrierBench.setRef", Map.of("checks", "FULL", "collector", "rc")));
+        // a row of a baseline written before the collector parameter existed: the plain form
+        assertEquals("BarrierBench.setRef (checks=FULL)", Features.name("BarrierBench.setRef", Map.of("checks", "FULL")));
+        assertEquals("weakref: clear by the collector (marksweep)",
+            Features.name("FinalizationBench.weakRefClear", Map.of("collector", "marksweep")));
+        assertEquals("allocation: large object (64 KiB long[]), GC included", Features.name("AllocationBench.allocateLarge", Map.of()));
         assertEquals("barrier: raw store (floor), checks=fast", Features.name("BarrierBench.rawStore", Map.of("checks", "FAST")));
         assertEquals("mark-sweep full GC: random, side marks",
             Features.name("MarkSweepBench.fullCollection", Map.of("shape", "random", "n", "1000000", "markBits", "SIDE")));
