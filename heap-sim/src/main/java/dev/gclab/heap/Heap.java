@@ -99,7 +99,23 @@ public final class Heap implements AutoCloseable {
         return t;
     }
 
+    /** The side tables created on this heap so far, in creation order (an unmodifiable copy). */
     public List<SideTable> sideTables() { return List.copyOf(sideTables); }
+
+    /**
+     * Bytes of the alloc, mark and pin bitmaps of every span in use: their {@code long} words, as a
+     * C runtime would store them (the Java array headers are not counted). With the page heap's
+     * {@link PageHeap#tableBytes(int)} and every {@link SideTable#footprintBytes()} this is the metadata
+     * kept beside the heap.
+     */
+    public long spanBitmapBytes() {
+        long words = 0;
+        for (int i = 0; i < spanCount; i++) {
+            Span s = spans[i];
+            words += s.allocBits.length + s.markBits.length + s.pinBits.length;
+        }
+        return words * Long.BYTES;
+    }
 
     /**
      * Allocates an object of a fixed layout and writes its header; the rest of it is zero. No

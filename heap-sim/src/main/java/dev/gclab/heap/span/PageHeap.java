@@ -33,6 +33,16 @@ public final class PageHeap {
     public int committedPages() { return committedPages; }
     public int freePageCount() { return freePageCount; }
 
+    /**
+     * Bytes of this page heap's own tables: the page-to-span map with each entry counted as
+     * {@code pointerBytes} (8 for a native pointer, as Go's {@code spans} array; the JVM may store
+     * it as a 4-byte compressed reference), the free-page bitmap (one bit per page, in whole words)
+     * and the per-chunk zeroed-page marks ({@code int}s).
+     */
+    public long tableBytes(int pointerBytes) {
+        return (long) spanOfPage.length * pointerBytes + (long) freePages.length * Long.BYTES + (long) zeroedPages.length * Integer.BYTES;
+    }
+
     /** The span holding {@code address}, or null if the address is outside every in-use span. */
     public Span spanOf(long address) {
         long off = address - HeapMemory.BASE;

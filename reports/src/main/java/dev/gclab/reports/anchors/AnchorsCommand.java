@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code gclab anchors}: measures gclab against CPython (cyclic GC on identical graphs) and HotSpot
- * (GCBench) in one run, plus the machine's memory limits, and writes {@code docs/performance.md}.
+ * (GCBench) in one run, plus the machine's memory limits and the object layouts and side-table footprint
+ * of the three runtimes ({@link LayoutSection}), and writes {@code docs/performance.md}.
  */
 @Command(name = "anchors", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Measure gclab against CPython's gc.collect() and HotSpot's GCBench in one run; write docs/performance.md.")
@@ -45,7 +46,7 @@ public final class AnchorsCommand implements Callable<Integer> {
     @Option(names = "--java-home", paramLabel = "DIR", description = "the JDK for the HotSpot child JVMs (default: this JVM's)")
     Path javaHome = Path.of(System.getProperty("java.home"));
 
-    @Option(names = "--skip", split = ",", paramLabel = "PART", description = "parts to leave out: cpython, hotspot, machine")
+    @Option(names = "--skip", split = ",", paramLabel = "PART", description = "parts to leave out: cpython, hotspot, machine, layouts")
     List<String> skip = new ArrayList<>();
 
     private static Path root() {
@@ -112,11 +113,19 @@ public final class AnchorsCommand implements Callable<Integer> {
             }
         }
 
+        LayoutSection layouts = null;
+        if (!skip.contains("layouts")) {
+            o.println("anchors: object layouts (JOL in child JVMs, CPython sizes) and side-table footprint ...");
+            o.flush();
+            layouts = LayoutSection.measure(javaHome, python, anchorsDir, o);
+        }
+
+        String pyVersion = py.ran() ? "CPython " + py.output().version()
+            : layouts != null && layouts.layouts().cpythonVersion() != null ? layouts.layouts().cpythonVersion() + " (section 4 only)" : "not measured";
         var machine = new PerformanceReport.Machine(cpuModel(), Runtime.getRuntime().availableProcessors(),
-            Runtime.version().toString() + " (" + System.getProperty("java.vm.vendor", "?") + ")",
-            py.ran() ? "CPython " + py.output().version() : "not measured");
+            Runtime.version().toString() + " (" + System.getProperty("java.vm.vendor", "?") + ")", pyVersion);
         var report = new PerformanceReport(LocalDate.now().toString(), "./gclab anchors" + (quick ? " --quick" : ""),
-            machine, graphs, bench, hotspotSkipped, limits);
+            machine, graphs, bench, hotspotSkipped, limits, layouts);
         String md = report.markdown();
         if (out.getParent() != null) Files.createDirectories(out.getParent());
         Files.writeString(out, md);

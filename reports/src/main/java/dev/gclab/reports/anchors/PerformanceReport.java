@@ -7,10 +7,12 @@ import java.util.Locale;
 /**
  * The content of {@code docs/performance.md}: machine facts and every figure and ratio of one
  * {@code gclab anchors} run, rendered as Markdown by {@link #markdown()}. Missing figures
- * (a skipped anchor) are {@code null} and show as "–" with the reason.
+ * (a skipped anchor) are {@code null} and show as "–" with the reason; a section left out
+ * ({@code graphs}, {@code gcbench}, {@code limits}, {@code layouts} null) is not rendered.
  */
 public record PerformanceReport(String date, String command, Machine machine, Graphs graphs,
-                                List<GcBenchRow> gcbench, String hotspotSkipped, MachineProbe.Limits limits) {
+                                List<GcBenchRow> gcbench, String hotspotSkipped, MachineProbe.Limits limits,
+                                LayoutSection layouts) {
     public record Machine(String cpu, int cores, String jdk, String python) {}
 
     /** One shape: the objects and the ns per object of each side (CPython's null when skipped). */
@@ -87,6 +89,8 @@ public record PerformanceReport(String date, String command, Machine machine, Gr
                 limits.readBytes() >> 20, limits.chaseBytes() >> 20));
             b.append(String.format(Locale.ROOT, "| %.1f GB/s | %.1f ns/hop |\n", limits.readGBps(), limits.chaseNs()));
         }
+
+        if (layouts != null) b.append(limits != null ? "\n" : "").append(layouts.markdown());
         return b.toString();
     }
 

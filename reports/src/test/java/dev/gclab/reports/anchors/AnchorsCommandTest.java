@@ -17,6 +17,7 @@ class AnchorsCommandTest {
         assertEquals(0, cl.execute("anchors", "--help"));
         String help = out.toString();
         for (String opt : new String[] {"--quick", "--out", "--python", "--skip"}) assertTrue(help.contains(opt), help);
+        assertTrue(help.contains("layouts"), help);
     }
 
     @Test

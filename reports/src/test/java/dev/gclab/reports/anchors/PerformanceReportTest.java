@@ -10,6 +10,10 @@ class PerformanceReportTest {
     static final PerformanceReport.Machine MACHINE = new PerformanceReport.Machine("Test CPU", 2, "25", "CPython 3.11.7");
 
     static PerformanceReport report(Double cpy, String pySkipped, String hsSkipped, MachineProbe.Limits limits) {
+        return report(cpy, pySkipped, hsSkipped, limits, null);
+    }
+
+    static PerformanceReport report(Double cpy, String pySkipped, String hsSkipped, MachineProbe.Limits limits, LayoutSection layouts) {
         var graphs = new PerformanceReport.Graphs(100_000, 3,
             List.of(new PerformanceReport.GraphRow("cyc2", 100_000, cpy, 40.0, 2.0),
                     new PerformanceReport.GraphRow("random", 100_001, cpy == null ? null : 150.0, 75.0, 30.0)),
@@ -19,7 +23,7 @@ class PerformanceReportTest {
             : List.of(new PerformanceReport.GcBenchRow("gclab marksweep", 800_000_000L, 60, 200e6, false),
                       new PerformanceReport.GcBenchRow("HotSpot Serial", 80_000_000L, 5, 20e6, false),
                       new PerformanceReport.GcBenchRow("HotSpot Epsilon", 150_000_000L, 0, 0, true));
-        return new PerformanceReport("2026-01-01", "./gclab anchors --quick", MACHINE, graphs, bench, hsSkipped, limits);
+        return new PerformanceReport("2026-01-01", "./gclab anchors --quick", MACHINE, graphs, bench, hsSkipped, limits, layouts);
     }
 
     @Test
@@ -48,5 +52,15 @@ class PerformanceReportTest {
         assertTrue(md.contains("| gclab marksweep | 800.0 | 60 | 200.0 | 600.0 | – | – | – |"), md);
         assertFalse(md.contains("Machine limits"), md);
         assertFalse(md.contains("misses/obj"), md);
+        assertFalse(md.contains("## 4."), md);
+    }
+
+    @Test
+    void layoutSectionComesLast() {
+        var limits = new MachineProbe.Limits(25.0, 100.0, 256L << 20, 64L << 20);
+        String md = report(80.0, null, null, limits, LayoutSectionTest.section()).markdown();
+        int s3 = md.indexOf("## 3. Machine limits"), s4 = md.indexOf("## 4. Object layouts and side-table footprint");
+        assertTrue(s3 > 0 && s4 > s3, md);
+        assertTrue(md.contains("ns/hop |\n\n## 4."), md);
     }
 }
