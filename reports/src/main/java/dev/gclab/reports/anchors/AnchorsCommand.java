@@ -1,5 +1,10 @@
 package dev.gclab.reports.anchors;
 
+import dev.gclab.reports.bench.BenchFormatException;
+import dev.gclab.reports.bench.BenchJson;
+import dev.gclab.reports.bench.BenchRow;
+import dev.gclab.reports.bench.JmhResult;
+import dev.gclab.reports.bench.JmhRunner;
 import dev.gclab.reports.runner.Experiment;
 import dev.gclab.reports.runner.ExperimentRunner;
 import dev.gclab.reports.runner.RunResult;
@@ -46,8 +51,16 @@ public final class AnchorsCommand implements Callable<Integer> {
     @Option(names = "--java-home", paramLabel = "DIR", description = "the JDK for the HotSpot child JVMs (default: this JVM's)")
     Path javaHome = Path.of(System.getProperty("java.home"));
 
-    @Option(names = "--skip", split = ",", paramLabel = "PART", description = "parts to leave out: cpython, hotspot, machine, layouts")
+    @Option(names = "--skip", split = ",", paramLabel = "PART", description = "parts to leave out: targets, cpython, hotspot, machine, layouts")
     List<String> skip = new ArrayList<>();
+
+    @Option(names = "--bench-json", paramLabel = "FILE",
+        description = "take the targets' figures from a './gclab bench --json' file instead of running their benchmarks")
+    Path benchJson;
+
+    @Option(names = "--bench-jar", paramLabel = "JAR", hidden = true,
+        description = "the JMH uber-jar (default: system property gclab.benchJar, set by ./gclab)")
+    Path benchJar;
 
     private static Path root() {
         String r = System.getProperty("gclab.root");
@@ -57,10 +70,16 @@ public final class AnchorsCommand implements Callable<Integer> {
     private static Path defaultOut() { return root().resolve("docs").resolve("performance.md"); }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (benchJson != null && !Files.isReadable(benchJson)) return usage(err, "--bench-json " + benchJson + ": no such readable file");
         int n = quick ? 100_000 : 1_000_000;
         int reps = quick ? 3 : 5;
+
+        Targets.Section targets = null;
+        if (!skip.contains("targets")) targets = targets(o, err);
+        else if (benchJson != null) return usage(err, "--bench-json with --skip targets: the file would not be read");
 
         MachineProbe.Limits limits = null;
         if (!skip.contains("machine")) {
@@ -125,13 +144,70 @@ public final class AnchorsCommand implements Callable<Integer> {
         var machine = new PerformanceReport.Machine(cpuModel(), Runtime.getRuntime().availableProcessors(),
             Runtime.version().toString() + " (" + System.getProperty("java.vm.vendor", "?") + ")", pyVersion);
         var report = new PerformanceReport(LocalDate.now().toString(), "./gclab anchors" + (quick ? " --quick" : ""),
-            machine, graphs, bench, hotspotSkipped, limits, layouts);
+            machine, graphs, bench, hotspotSkipped, limits, layouts, targets);
         String md = report.markdown();
         if (out.getParent() != null) Files.createDirectories(out.getParent());
         Files.writeString(out, md);
         o.println(md);
         o.println("anchors: wrote " + out);
         return 0;
+    }
+
+    /**
+     * The targets of issues 2 and 3: their benchmarks run now (quick or publishing settings) or read
+     * from {@code --bench-json}; then the verified full-size gcbench. A JMH failure or a missing jar
+     * becomes the section's "skipped" reason, so the other anchors still run.
+     */
+    private Targets.Section targets(PrintWriter o, PrintWriter err) throws IOException, InterruptedException {
+        List<BenchRow> rows = null;
+        String source, skipped = null;
+        if (benchJson != null) {
+            source = "figures read from `" + benchJson.getFileName() + "`";
+            try {
+                rows = BenchJson.readBaseline(benchJson);
+            } catch (BenchFormatException e) {
+                skipped = e.getMessage();
+            }
+        } else {
+            Path jar = benchJar != null ? benchJar : System.getProperty("gclab.benchJar") != null ? Path.of(System.getProperty("gclab.benchJar")) : null;
+            source = null;
+            if (jar == null || !Files.isRegularFile(jar)) {
+                skipped = (jar == null ? "no benchmarks jar given" : "no benchmarks jar at " + jar) + " (run through ./gclab, which builds it)";
+            } else {
+                o.println("anchors: the targets' benchmarks (JMH) ...");
+                o.flush();
+                try {
+                    List<JmhRunner.Pass> passes = JmhRunner.passes(jar, Targets.benchmarkFilter(), quick);
+                    JmhRunner.Run run = JmhRunner.run(jar, passes, false, "", line -> { o.println("  " + line); o.flush(); });
+                    rows = new ArrayList<>();
+                    for (JmhResult r : run.results()) rows.add(BenchRow.of(r));
+                    source = (quick ? "`--quick` settings: " : "publishing settings: ") + run.settings();
+                } catch (JmhRunner.FailedException e) {
+                    skipped = e.getMessage() + ": " + String.join(" / ", e.tail().subList(Math.max(0, e.tail().size() - 3), e.tail().size()));
+                }
+            }
+        }
+        if (skipped != null) {
+            err.println("anchors: targets skipped: " + skipped);
+            err.flush();
+        }
+        o.println("anchors: full-size gcbench on marksweep with --verify ...");
+        o.flush();
+        Targets.VerifiedGcBench verified;
+        try {
+            RunResult r = new ExperimentRunner().run(Experiment.of("marksweep", "gcbench", 1).withVerify(true));
+            verified = new Targets.VerifiedGcBench(r.wallNs(), r.gcCycles(), r.pauses().p50Ns(), r.pauses().p99Ns(),
+                r.pauses().maxNs(), r.verifyNs(), null);
+        } catch (RuntimeException e) {
+            verified = new Targets.VerifiedGcBench(0, 0, 0, 0, 0, 0, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        return new Targets.Section(rows == null ? List.of() : Targets.evaluate(rows), source, skipped, verified);
+    }
+
+    private static int usage(PrintWriter err, String message) {
+        err.println("gclab: " + message);
+        err.flush();
+        return picocli.CommandLine.ExitCode.USAGE;
     }
 
     private static PerformanceReport.GcBenchRow gclabGcBench(String collector, int reps) {

@@ -8,11 +8,12 @@ import java.util.Locale;
  * The content of {@code docs/performance.md}: machine facts and every figure and ratio of one
  * {@code gclab anchors} run, rendered as Markdown by {@link #markdown()}. Missing figures
  * (a skipped anchor) are {@code null} and show as "–" with the reason; a section left out
- * ({@code graphs}, {@code gcbench}, {@code limits}, {@code layouts} null) is not rendered.
+ * ({@code graphs}, {@code gcbench}, {@code limits}, {@code layouts}, {@code targets} null) is not rendered.
+ * The targets come first: they are what a change to a collector is judged by.
  */
 public record PerformanceReport(String date, String command, Machine machine, Graphs graphs,
                                 List<GcBenchRow> gcbench, String hotspotSkipped, MachineProbe.Limits limits,
-                                LayoutSection layouts) {
+                                LayoutSection layouts, Targets.Section targets) {
     public record Machine(String cpu, int cores, String jdk, String python) {}
 
     /** One shape: the objects and the ns per object of each side (CPython's null when skipped). */
@@ -35,6 +36,8 @@ public record PerformanceReport(String date, String command, Machine machine, Gr
         b.append("| CPU | cores | JDK | Python |\n|---|---:|---|---|\n");
         b.append("| ").append(machine.cpu()).append(" | ").append(machine.cores()).append(" | ").append(machine.jdk())
             .append(" | ").append(machine.python()).append(" |\n\n");
+
+        if (targets != null) b.append(targets.markdown());
 
         if (graphs != null) {
             b.append("## 1. Cyclic collection: gclab vs CPython\n\n");

@@ -21,6 +21,17 @@ class AnchorsCommandTest {
     }
 
     @Test
+    void anUnreadableBenchFileIsAUsageErrorBeforeAnyMeasurement() {
+        var cl = GclabCli.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        assertEquals(2, cl.execute("anchors", "--quick", "--bench-json", "/nonexistent/bench.json"));
+        assertTrue(err.toString().contains("--bench-json /nonexistent/bench.json: no such readable file"), err.toString());
+        assertEquals("", out.toString(), "nothing measured");
+    }
+
+    @Test
     void cpuModelIsNeverEmpty() {
         assertFalse(AnchorsCommand.cpuModel().isBlank());
     }

@@ -23,7 +23,7 @@ class PerformanceReportTest {
             : List.of(new PerformanceReport.GcBenchRow("gclab marksweep", 800_000_000L, 60, 200e6, false),
                       new PerformanceReport.GcBenchRow("HotSpot Serial", 80_000_000L, 5, 20e6, false),
                       new PerformanceReport.GcBenchRow("HotSpot Epsilon", 150_000_000L, 0, 0, true));
-        return new PerformanceReport("2026-01-01", "./gclab anchors --quick", MACHINE, graphs, bench, hsSkipped, limits, layouts);
+        return new PerformanceReport("2026-01-01", "./gclab anchors --quick", MACHINE, graphs, bench, hsSkipped, limits, layouts, null);
     }
 
     @Test
