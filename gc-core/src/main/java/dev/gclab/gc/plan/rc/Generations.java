@@ -10,8 +10,17 @@ import dev.gclab.heap.meta.SideTable;
  * <p>CPython links tracked objects into per-generation doubly linked lists through a two-word
  * header before each object. gclab keeps each generation as a {@code long[]} of addresses in list
  * order, and one 32-bit side-table entry per object holding its list (3 bits) and its index in it
- * (29 bits, plus one), so tracking, untracking (swap with the last element) and "which generation?"
- * are O(1) with no Java object per simulated object. 0 means untracked.
+ * (29 bits, plus one), so tracking, untracking and "which generation?" are O(1) with no Java object
+ * per simulated object. 0 means untracked.
+ *
+ * <p>Untracking an object from a generation (its death by count, the common case) leaves a hole (0)
+ * in the array instead of moving the last element into its place: moving it would rewrite the
+ * moved object's side-table entry, a random write (and in a dying tree a cache miss) per death.
+ * Holes are skipped by {@link #merge}, and a list is compacted — its survivors' entries rewritten
+ * in list order, sequentially — once more than half of it (and over {@value #MIN_HOLES} slots) is
+ * holes, so the work stays O(1) per removal, amortized. The collector's own lists
+ * ({@link #COLLECTING}, {@link #GARBAGE}) are read as plain arrays and never hold holes: removal
+ * there swaps with the last element.
  *
  * <p>Generations 0..2 are CPython's; {@link #PERMANENT} is the frozen generation that collections
  * ignore; {@link #COLLECTING} and {@link #GARBAGE} mark objects during a collection.
@@ -28,7 +37,11 @@ final class Generations {
 
     private final SideTable position;
     private final long[][] lists = new long[LISTS][];
+    /** Slots used in each list's array, holes included. */
     private final int[] sizes = new int[LISTS];
+    /** Holes (0) among them: only in the generation lists and {@link #PERMANENT}. */
+    private final int[] holes = new int[LISTS];
+    private static final int MIN_HOLES = 64;
     /** While true, removing a garbage-list member only clears its entry: the list is discarded whole. */
     private boolean discardingGarbage;
 
@@ -69,12 +82,36 @@ final class Generations {
             return list;
         }
         int i = (int) ((p & INDEX_MASK) - 1);
+        if (list <= PERMANENT) {
+            lists[list][i] = 0;
+            position.setInt(obj, 0);
+            int h = ++holes[list];
+            if (h > MIN_HOLES && h > sizes[list] >>> 1) compact(list);
+            return list;
+        }
         int last = --sizes[list];
         long moved = lists[list][last];
         lists[list][i] = moved;
         if (moved != obj) position.setInt(moved, (list << INDEX_BITS) | (i + 1));
         position.setInt(obj, 0);
         return list;
+    }
+
+    /** Squeezes the holes out of list {@code list}, keeping order; moved objects get their new index. */
+    private void compact(int list) {
+        long[] a = lists[list];
+        int n = sizes[list], k = 0;
+        for (int i = 0; i < n; i++) {
+            long o = a[i];
+            if (o == 0) continue;
+            if (k != i) {
+                a[k] = o;
+                position.setInt(o, (list << INDEX_BITS) | (k + 1));
+            }
+            k++;
+        }
+        sizes[list] = k;
+        holes[list] = 0;
     }
 
     /**
@@ -98,28 +135,42 @@ final class Generations {
      * reads the old array without copying it.
      */
     long[] takeArray(int list, long[] replacement) {
+        assert holes[list] == 0 : "list " + list + " has holes";
         long[] a = lists[list];
         lists[list] = replacement;
         sizes[list] = 0;
         return a;
     }
 
-    int size(int list) { return sizes[list]; }
-    long[] array(int list) { return lists[list]; }
+    /** Objects in list {@code list} (holes not counted). */
+    int size(int list) { return sizes[list] - holes[list]; }
+
+    /** The storage of a collector list ({@link #COLLECTING}, {@link #GARBAGE}): its first {@link #size} elements, no holes. */
+    long[] array(int list) {
+        assert holes[list] == 0 : "list " + list + " has holes";
+        return lists[list];
+    }
 
     /** Index of a tracked object in its list. */
     int indexOf(long obj) { return (int) ((position.getInt(obj) & INDEX_MASK) - 1); }
 
-    /** Moves every object of list {@code from} to the end of list {@code to}, keeping order. */
+    /** Moves every object of list {@code from} to the end of list {@code to}, keeping order (holes dropped). */
     void merge(int from, int to) {
         long[] src = lists[from];
-        for (int i = 0, n = sizes[from]; i < n; i++) add(to, src[i]);
+        int n = sizes[from];
+        ensureRoom(to, n - holes[from]);
+        for (int i = 0; i < n; i++) {
+            long o = src[i];
+            if (o != 0) add(to, o);
+        }
         sizes[from] = 0;
+        holes[from] = 0;
     }
 
     /** Replaces list {@code list} wholesale (the caller has set positions). */
     void setList(int list, long[] items, int size) {
         lists[list] = items;
         sizes[list] = size;
+        holes[list] = 0;
     }
 }
