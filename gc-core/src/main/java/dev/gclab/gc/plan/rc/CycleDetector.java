@@ -20,8 +20,12 @@ import dev.gclab.heap.object.ObjectModel;
  * generation g+1 (generation 2 stays); the unreachable are garbage: their reference slots are
  * cleared through the count barrier (tp_clear), which frees them by count.
  *
- * <p>Scratch state (gc_refs, the reachable bitmap, the stack) is in primitive arrays indexed by a
- * candidate's position in the list, which the {@link Generations} side table gives in O(1).
+ * <p>Scratch state. While reachability is computed, each candidate's {@link Generations} side-table
+ * entry holds its gc_refs (28 bits) and a reachable bit beside the list bits (CPython keeps gc_refs
+ * in the object's GC header for the same reason): a reference between candidates then costs one
+ * random read-modify-write of one side-table entry, where a separate gc_refs array indexed by list
+ * position cost a second random access per edge. The partition re-adds every candidate to its list,
+ * which writes the entries back as (list, index).
  */
 final class CycleDetector {
     private final RcCollector rc;
@@ -39,7 +43,12 @@ final class CycleDetector {
     final long[] collected = new long[Generations.COUNT];
     final long[] uncollectable = new long[Generations.COUNT];
 
-    private int[] gcRefs = new int[1024];
+    /** Entry bits while the detector uses a collector list's entries: the list, the reachable bit, gc_refs. */
+    private static final int LIST_MASK = -1 << Generations.INDEX_BITS;
+    private static final int REACHABLE = 1 << (Generations.INDEX_BITS - 1);
+    private static final int REFS_MASK = REACHABLE - 1;
+    /** gc_refs of an object counted from outside without bound (a saturated or huge count): never decremented. */
+    private static final int REFS_MAX = REFS_MASK;
     /**
      * One bit per 8 KiB heap page: set while the page holds a candidate of the list being examined.
      * A reference into a page without candidates is skipped without reading its side-table entry —
@@ -48,8 +57,7 @@ final class CycleDetector {
     private long[] candidatePages = new long[16];
     /** Storage for the next candidate list (the last one's array, reused). */
     private long[] spare = new long[64];
-    private long[] reachable = new long[16];
-    private int[] stack = new int[1024];
+    private long[] stack = new long[1024];
 
     CycleDetector(RcCollector rc, Heap heap, RefCounts counts, Generations gens) {
         this.rc = rc;
@@ -81,7 +89,7 @@ final class CycleDetector {
         long[] base = gens.array(Generations.COLLECTING);
         counters.objectsExamined += n;
         updateAndSubtractRefs(base, n, Generations.COLLECTING);
-        markReachableFromOutside(base, n, Generations.COLLECTING);
+        boolean anyReachable = markReachableFromOutside(base, n, Generations.COLLECTING) > 0;
 
         // Partition in list order: survivors to the next generation, the rest to GARBAGE.
         int target = Math.min(g + 1, Generations.COUNT - 1);
@@ -89,7 +97,7 @@ final class CycleDetector {
         gens.ensureRoom(target, n);
         int survivors = 0;
         for (int i = 0; i < n; i++) {
-            if ((reachable[i >>> 6] & (1L << i)) != 0) {
+            if (anyReachable && (gens.raw(candidates[i]) & REACHABLE) != 0) { // all garbage: no entry read
                 gens.add(target, candidates[i]);
                 survivors++;
             } else {
@@ -122,7 +130,8 @@ final class CycleDetector {
         markReachableFromOutside(base, n, Generations.GARBAGE);
         long[] back = new long[n];
         int k = 0;
-        for (int i = 0; i < n; i++) if ((reachable[i >>> 6] & (1L << i)) != 0) back[k++] = base[i];
+        for (int i = 0; i < n; i++) if ((gens.raw(base[i]) & REACHABLE) != 0) back[k++] = base[i];
+        gens.restoreIndexes(Generations.GARBAGE);
         for (int i = 0; i < k; i++) {
             gens.remove(back[i]);
             gens.add(target, back[i]);
@@ -183,13 +192,13 @@ final class CycleDetector {
         return (candidatePages[(int) (page >>> 6)] & (1L << page)) != 0;
     }
 
+    /** update_refs and subtract_refs: each candidate's entry gets gc_refs = its count minus the references from other candidates. */
     private void updateAndSubtractRefs(long[] base, int n, int list) {
         markCandidatePages(base, n, true);
-        if (gcRefs.length < n) gcRefs = new int[Math.max(n, gcRefs.length * 2)];
-        int[] refs = gcRefs;
+        int tag = list << Generations.INDEX_BITS;
         for (int i = 0; i < n; i++) {
-            long c = counts.isSaturated(base[i]) ? Integer.MAX_VALUE : counts.get(base[i]);
-            refs[i] = (int) Math.min(c, Integer.MAX_VALUE);
+            long c = counts.isSaturated(base[i]) ? REFS_MAX : Math.min(counts.get(base[i]), REFS_MAX);
+            gens.setRaw(base[i], tag | (int) c);
         }
         for (int i = 0; i < n; i++) {
             long obj = base[i];
@@ -200,44 +209,46 @@ final class CycleDetector {
                 while (mask != 0) {
                     int w = Long.numberOfTrailingZeros(mask);
                     mask &= mask - 1;
-                    subtract(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) w << 3)), refs, list);
+                    subtract(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) w << 3)), tag);
                 }
             } else {
                 int len = layouts.refSlots(lid, ObjectModel.length(h));
-                for (int s = 0; s < len; s++) subtract(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) s << 3)), refs, list);
+                for (int s = 0; s < len; s++) subtract(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) s << 3)), tag);
             }
         }
     }
 
-    private void subtract(long ref, int[] refs, int list) {
+    private void subtract(long ref, int tag) {
         if (ref == 0 || !onCandidatePage(ref)) return;
-        long e = gens.entry(ref);
-        if (Generations.listOfEntry(e) == list && e != 0) {
-            int k = Generations.indexOfEntry(e);
-            if (refs[k] != Integer.MAX_VALUE) refs[k]--;
-        }
+        int e = gens.raw(ref);
+        if ((e & LIST_MASK) != tag) return;
+        int c = e & REFS_MASK;
+        if (c != REFS_MAX && c > 0) gens.setRaw(ref, e - 1); // a count below the internal references stays at 0
     }
 
-    /** Marks what is reachable from outside the list; clears the candidate pages set by {@link #updateAndSubtractRefs}. */
-    private void markReachableFromOutside(long[] base, int n, int list) {
+    /**
+     * Marks what is reachable from outside the list; clears the candidate pages set by
+     * {@link #updateAndSubtractRefs}. Returns how many candidates it marked.
+     */
+    private int markReachableFromOutside(long[] base, int n, int list) {
         try {
-            markReachable(base, n, list);
+            return markReachable(base, n, list << Generations.INDEX_BITS);
         } finally {
             markCandidatePages(base, n, false);
         }
     }
 
-    private void markReachable(long[] base, int n, int list) {
-        int words = (n + 63) >>> 6;
-        if (reachable.length < words) reachable = new long[Math.max(words, reachable.length * 2)];
-        java.util.Arrays.fill(reachable, 0, words, 0L);
-        int sp = 0;
+    /** move_unreachable's partition: every candidate with gc_refs > 0, and all it reaches among the candidates, gets the reachable bit. */
+    private int markReachable(long[] base, int n, int tag) {
+        int sp = 0, marked = 0;
         for (int i = 0; i < n; i++) {
-            if (gcRefs[i] <= 0 || (reachable[i >>> 6] & (1L << i)) != 0) continue;
-            reachable[i >>> 6] |= 1L << i;
-            stack = push(stack, sp++, i);
+            int e0 = gens.raw(base[i]);
+            if ((e0 & REFS_MASK) == 0 || (e0 & REACHABLE) != 0) continue;
+            gens.setRaw(base[i], e0 | REACHABLE);
+            stack = push(stack, sp++, base[i]);
             while (sp > 0) {
-                long obj = base[stack[--sp]];
+                long obj = stack[--sp];
+                marked++;
                 long h = memory.getLong(obj);
                 int lid = ObjectModel.layoutId(h);
                 if (layouts.kind(lid) == LayoutKind.FIXED) {
@@ -245,33 +256,31 @@ final class CycleDetector {
                     while (mask != 0) {
                         int w = Long.numberOfTrailingZeros(mask);
                         mask &= mask - 1;
-                        int k = candidateIndex(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) w << 3)), list);
-                        if (k >= 0 && (reachable[k >>> 6] & (1L << k)) == 0) {
-                            reachable[k >>> 6] |= 1L << k;
-                            stack = push(stack, sp++, k);
-                        }
+                        long child = memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) w << 3));
+                        if (claim(child, tag)) stack = push(stack, sp++, child);
                     }
                 } else {
                     int len = layouts.refSlots(lid, ObjectModel.length(h));
                     for (int s = 0; s < len; s++) {
-                        int k = candidateIndex(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) s << 3)), list);
-                        if (k >= 0 && (reachable[k >>> 6] & (1L << k)) == 0) {
-                            reachable[k >>> 6] |= 1L << k;
-                            stack = push(stack, sp++, k);
-                        }
+                        long child = memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) s << 3));
+                        if (claim(child, tag)) stack = push(stack, sp++, child);
                     }
                 }
             }
         }
+        return marked;
     }
 
-    private int candidateIndex(long ref, int list) {
-        if (ref == 0 || !onCandidatePage(ref)) return -1;
-        long e = gens.entry(ref);
-        return e != 0 && Generations.listOfEntry(e) == list ? Generations.indexOfEntry(e) : -1;
+    /** Sets the reachable bit of {@code ref} if it is a candidate without it; true if it did. */
+    private boolean claim(long ref, int tag) {
+        if (ref == 0 || !onCandidatePage(ref)) return false;
+        int e = gens.raw(ref);
+        if ((e & LIST_MASK) != tag || (e & REACHABLE) != 0) return false;
+        gens.setRaw(ref, e | REACHABLE);
+        return true;
     }
 
-    private static int[] push(int[] stack, int at, int v) {
+    private static long[] push(long[] stack, int at, long v) {
         if (at == stack.length) stack = java.util.Arrays.copyOf(stack, at * 2);
         stack[at] = v;
         return stack;

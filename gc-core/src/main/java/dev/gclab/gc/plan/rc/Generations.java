@@ -31,7 +31,7 @@ final class Generations {
     static final int COLLECTING = 4;
     static final int GARBAGE = 5;
     private static final int LISTS = 6;
-    private static final int INDEX_BITS = 29;
+    static final int INDEX_BITS = 29;
     private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
     static final SideMetadataSpec SPEC = SideMetadataSpec.of("gc-generation", 32, 8);
 
@@ -57,6 +57,21 @@ final class Generations {
     }
 
     boolean isTracked(long obj) { return position.getInt(obj) != 0; }
+
+    /**
+     * The raw 32-bit entry, for the cycle detector: while it computes reachability over a collector
+     * list ({@link #COLLECTING}, {@link #GARBAGE}) it keeps each member's gc_refs and reachable bit in
+     * the entry's low 29 bits (the list bits stay), and {@link #restoreIndexes} or re-adding every
+     * member ends that.
+     */
+    int raw(long obj) { return position.getInt(obj); }
+    void setRaw(long obj, int entry) { position.setInt(obj, entry); }
+
+    /** Rewrites every entry of collector list {@code list} as (list, index): ends the detector's scratch use. */
+    void restoreIndexes(int list) {
+        long[] a = lists[list];
+        for (int i = 0, n = sizes[list]; i < n; i++) position.setInt(a[i], (list << INDEX_BITS) | (i + 1));
+    }
 
     /** The raw entry: list in bits 29..31, index + 1 below; 0 if untracked. */
     long entry(long obj) { return position.getInt(obj) & 0xFFFF_FFFFL; }
