@@ -94,7 +94,7 @@ public final class Heap implements AutoCloseable {
     /** Creates a side table for {@code spec}, kept as large as the committed heap. */
     public SideTable sideTable(SideMetadataSpec spec) {
         SideTable t = new SideTable(spec);
-        t.ensureChunks(memory.chunkCount());
+        t.ensureCommitted(memory.committedBytes());
         sideTables.add(t);
         return t;
     }
@@ -207,7 +207,7 @@ public final class Heap implements AutoCloseable {
         if (s == null) return null;
         if (memory.chunkCount() != knownChunks) {
             knownChunks = memory.chunkCount();
-            for (SideTable t : sideTables) t.ensureChunks(knownChunks);
+            for (SideTable t : sideTables) t.ensureCommitted(memory.committedBytes());
         }
         if (spanCount == spans.length) spans = java.util.Arrays.copyOf(spans, spanCount * 2);
         s.listIndex = spanCount;

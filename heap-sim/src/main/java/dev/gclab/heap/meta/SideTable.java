@@ -4,7 +4,8 @@ import dev.gclab.heap.memory.HeapMemory;
 
 /**
  * The storage behind one {@link SideMetadataSpec}: {@code long} words, one array per 64 MiB heap
- * chunk, created when the chunk is committed. This class is the one place where an address becomes
+ * chunk, created when the chunk is committed and as large as that chunk (a heap smaller than a
+ * chunk gets a table for its own size, not for 64 MiB). This class is the one place where an address becomes
  * a (chunk, word, shift) triple:
  *
  * <pre>
@@ -23,38 +24,40 @@ public final class SideTable {
     private final int log2Bits;
     private final int log2Region;
     private final long mask;
-    private final int wordsPerChunk;
     private long[][] chunks = new long[0][];
     private final boolean int32;
     private int[][] ints = new int[0][];
-    private final int intsPerChunk;
 
     public SideTable(SideMetadataSpec spec) {
         this.spec = spec;
         this.log2Bits = spec.log2Bits();
         this.log2Region = spec.log2Region();
         this.mask = log2Bits == 6 ? -1L : (1L << (1 << log2Bits)) - 1;
-        long bits = (HeapMemory.CHUNK_BYTES >>> log2Region) << log2Bits;
-        this.wordsPerChunk = (int) Math.max(1, bits >>> 6);
         this.int32 = log2Bits == 5;
-        this.intsPerChunk = (int) (HeapMemory.CHUNK_BYTES >>> log2Region);
     }
 
     public SideMetadataSpec spec() { return spec; }
 
-    /** Makes room for the first {@code chunkCount} chunks. Called by the heap as it grows. */
-    public void ensureChunks(int chunkCount) {
-        if (int32) {
-            if (ints.length >= chunkCount) return;
-            int[][] grown = java.util.Arrays.copyOf(ints, chunkCount);
-            for (int i = ints.length; i < chunkCount; i++) grown[i] = new int[intsPerChunk];
-            ints = grown;
-            return;
+    /** Makes room for the first {@code chunkCount} full chunks. */
+    public void ensureChunks(int chunkCount) { ensureCommitted((long) chunkCount << HeapMemory.CHUNK_SHIFT); }
+
+    /**
+     * Makes room for a heap of {@code committedBytes} committed from {@link HeapMemory#BASE} on: every
+     * chunk but the last is full; the last (the heap's maximum reached) may be smaller, and its table
+     * is sized to it. Called by the heap as it grows.
+     */
+    public void ensureCommitted(long committedBytes) {
+        int chunkCount = (int) ((committedBytes + HeapMemory.CHUNK_BYTES - 1) >>> HeapMemory.CHUNK_SHIFT);
+        int have = int32 ? ints.length : chunks.length;
+        if (have >= chunkCount) return;
+        if (int32) ints = java.util.Arrays.copyOf(ints, chunkCount);
+        else chunks = java.util.Arrays.copyOf(chunks, chunkCount);
+        for (int i = have; i < chunkCount; i++) {
+            long bytes = Math.min(HeapMemory.CHUNK_BYTES, committedBytes - ((long) i << HeapMemory.CHUNK_SHIFT));
+            long entries = (bytes + (1L << log2Region) - 1) >>> log2Region;
+            if (int32) ints[i] = new int[(int) entries];
+            else chunks[i] = new long[(int) Math.max(1, ((entries << log2Bits) + 63) >>> 6)];
         }
-        if (chunks.length >= chunkCount) return;
-        long[][] grown = java.util.Arrays.copyOf(chunks, chunkCount);
-        for (int i = chunks.length; i < chunkCount; i++) grown[i] = new long[wordsPerChunk];
-        chunks = grown;
     }
 
     /** The 32-bit entry of {@code address} (32-bit tables only), as an unsigned value in an int. */
@@ -109,5 +112,10 @@ public final class SideTable {
     }
 
     /** Bytes of Java memory this table holds now. */
-    public long footprintBytes() { return (long) chunks.length * wordsPerChunk * 8 + (long) ints.length * intsPerChunk * 4; }
+    public long footprintBytes() {
+        long bytes = 0;
+        for (long[] c : chunks) bytes += (long) c.length * Long.BYTES;
+        for (int[] c : ints) bytes += (long) c.length * Integer.BYTES;
+        return bytes;
+    }
 }

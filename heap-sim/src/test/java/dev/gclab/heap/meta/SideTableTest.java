@@ -34,6 +34,24 @@ class SideTableTest {
     }
 
     @Test
+    void aHeapSmallerThanAChunkGetsATableOfItsOwnSize() {
+        SideTable counts = new SideTable(SideMetadataSpec.of("counts", 32, 8));
+        counts.ensureCommitted(2L << 20);
+        assertEquals((2L << 20) / 8 * 4, counts.footprintBytes(), "2 MiB of heap, 4 bytes per 8");
+        long last = HeapMemory.BASE + (2L << 20) - 8;
+        counts.setInt(last, 42);
+        assertEquals(42, counts.getInt(last));
+        SideTable flags = new SideTable(SideMetadataSpec.of("flags", 4, 8));
+        flags.ensureCommitted(HeapMemory.CHUNK_BYTES + (1L << 20)); // a full chunk, then 1 MiB
+        assertEquals(HeapMemory.CHUNK_BYTES / 16 + (1L << 20) / 16, flags.footprintBytes());
+        long lastOfSecond = HeapMemory.BASE + HeapMemory.CHUNK_BYTES + (1L << 20) - 8;
+        flags.set(lastOfSecond, 9);
+        assertEquals(9, flags.get(lastOfSecond));
+        flags.ensureCommitted(1L << 20); // never shrinks
+        assertEquals(9, flags.get(lastOfSecond));
+    }
+
+    @Test
     void badSpecsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> SideMetadataSpec.of("x", 3, 8));
         assertThrows(IllegalArgumentException.class, () -> SideMetadataSpec.of("x", 8, 4));
