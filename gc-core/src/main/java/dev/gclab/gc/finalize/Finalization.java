@@ -6,6 +6,7 @@ import dev.gclab.heap.Mutator;
 import dev.gclab.heap.memory.HeapMemory;
 import dev.gclab.heap.meta.SideMetadataSpec;
 import dev.gclab.heap.meta.SideTable;
+import dev.gclab.heap.span.SizeClasses;
 import dev.gclab.heap.object.ObjectModel;
 
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ import java.util.Map;
  */
 public final class Finalization {
     public static final String WEAKREF_LAYOUT = "weakref";
-    static final SideMetadataSpec FLAGS = SideMetadataSpec.of("finalization-flags", 4, 8);
+    static final SideMetadataSpec FLAGS = SideMetadataSpec.of("finalization-flags", 4, SizeClasses.MIN_OBJECT_BYTES);
     static final long FINALIZABLE = 1, FINALIZED = 2, HAS_WEAKREFS = 4, LEGACY = 8;
 
     private final Heap heap;

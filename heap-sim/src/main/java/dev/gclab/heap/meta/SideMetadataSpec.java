@@ -6,7 +6,7 @@ package dev.gclab.heap.meta;
  * covers; {@link SideTable} does all the address arithmetic from that, in one place.
  *
  * <p>Examples: a card table is {@code (cards, 8 bits, 512 bytes)}; a reference-count table is
- * {@code (refcount, 32 bits, 8 bytes)} (one count per 8-byte granule: every object starts on one);
+ * {@code (refcount, 32 bits, 16 bytes)} (one count per 16-byte granule: no two objects start in one, see {@code SizeClasses.MIN_OBJECT_BYTES});
  * a "finalized" bit is {@code (finalized, 1 bit, 8 bytes)}.
  *
  * @param name          what the table holds, for reports

@@ -11,7 +11,9 @@ class SizeClassesTest {
             int c = SizeClasses.classOf(size);
             assertTrue(c > 0, "size " + size);
             assertTrue(SizeClasses.size(c) >= size, "class " + c + " too small for " + size);
-            assertTrue(c == 1 || SizeClasses.size(c - 1) < size, "class " + (c - 1) + " would fit " + size);
+            assertTrue(SizeClasses.size(c) == SizeClasses.MIN_OBJECT_BYTES || SizeClasses.size(c - 1) < size,
+                "class " + (c - 1) + " would fit " + size);
+            assertTrue(SizeClasses.size(c) >= SizeClasses.MIN_OBJECT_BYTES, "no object below 16 bytes: " + size);
         }
         assertEquals(0, SizeClasses.classOf(SizeClasses.MAX_SMALL_SIZE + 1));
     }

@@ -83,7 +83,7 @@ public record LayoutSection(LayoutTable.Table layouts, SideTableFootprint.Footpr
             + " (no collection runs) until allocation fails, so every page is in a span. Counted: the alloc, mark and pin bitmaps of every span"
             + " (one bit per slot each, whole 64-bit words per span: `Heap.spanBitmapBytes`), the page table (the page→span map at one %d-byte pointer per 8 KiB page,"
             + " as a C runtime holds it, plus the free-page bitmap: `PageHeap.tableBytes`) and every side table registered on the heap (`SideTable.footprintBytes`)."
-            + " Side tables are allocated for a whole 64 MiB chunk as soon as it is committed, whatever the occupancy; under `--mark-bits header` the span mark bitmap"
+            + " Side tables are allocated for a whole chunk (64 MiB, or the heap's size if smaller) as soon as it is committed, whatever the occupancy; under `--mark-bits header` the span mark bitmap"
             + " is still allocated (the sweeper copies header marks into it)."
             + " Not counted: Java array and object headers, span descriptors (one Java object per span), roots and handles, and collector structures that are not side tables"
             + " (rc's generation lists, one 8-byte address per tracked container; its zero-count table; its dirty-page bitmap).\n\n",

@@ -34,9 +34,9 @@ class SideTableFootprintTest {
         assertEquals(64 * MIB / 16, m.objects(), "every slot of every page used");
         // 8 KiB spans of 512 slots: 3 bitmaps of 8 words each = 192 bytes per page, 8192 pages
         assertEquals(192L * 8192, m.bitmapBytes());
-        // the finalization service's flags: 4 bits per 8-byte granule of the chunk
+        // the finalization service's flags: 4 bits per 16-byte granule (the smallest object) of the chunk
         assertEquals(List.of("finalization-flags"), m.sideTables().keySet().stream().map(s -> s.name()).toList());
-        assertEquals(64 * MIB / 8 / 2, m.sideTableBytes());
+        assertEquals(64 * MIB / 16 / 2, m.sideTableBytes());
         assertEquals(8192L * 8 + 8192 / 8 + 4, m.pageTableBytes());
     }
 
@@ -47,8 +47,8 @@ class SideTableFootprintTest {
         var names = side.sideTables().keySet().stream().map(s -> s.name()).toList();
         assertTrue(names.contains("refcount") && names.contains("gc-generation"), names.toString());
         assertFalse(header.sideTables().keySet().stream().anyMatch(s -> s.name().equals("refcount")));
-        // a 32-bit count per 8-byte granule of the 64 MiB chunk
-        assertEquals(64 * MIB / 8 * 4, side.sideTableBytes() - header.sideTableBytes());
+        // a 32-bit count per 16-byte granule of the 64 MiB chunk
+        assertEquals(64 * MIB / 16 * 4, side.sideTableBytes() - header.sideTableBytes());
         // 64-byte objects: 128 slots per page, 2 words per bitmap
         assertEquals(3L * 2 * 8 * 8192, side.bitmapBytes());
     }

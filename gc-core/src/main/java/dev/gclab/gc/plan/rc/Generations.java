@@ -3,6 +3,7 @@ package dev.gclab.gc.plan.rc;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.meta.SideMetadataSpec;
 import dev.gclab.heap.meta.SideTable;
+import dev.gclab.heap.span.SizeClasses;
 
 /**
  * The cycle detector's generations: which tracked container is in which generation, in what order.
@@ -33,7 +34,7 @@ final class Generations {
     private static final int LISTS = 6;
     static final int INDEX_BITS = 29;
     private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
-    static final SideMetadataSpec SPEC = SideMetadataSpec.of("gc-generation", 32, 8);
+    static final SideMetadataSpec SPEC = SideMetadataSpec.of("gc-generation", 32, SizeClasses.MIN_OBJECT_BYTES);
 
     private final SideTable position;
     private final long[][] lists = new long[LISTS][];

@@ -5,6 +5,7 @@ import dev.gclab.heap.WorkCounters;
 import dev.gclab.heap.memory.HeapMemory;
 import dev.gclab.heap.meta.SideMetadataSpec;
 import dev.gclab.heap.meta.SideTable;
+import dev.gclab.heap.span.SizeClasses;
 
 /**
  * Reference counts of every object, in a side table or in header bits ({@link CountStorage}), plus
@@ -17,7 +18,7 @@ import dev.gclab.heap.meta.SideTable;
  * own page. Each is one bit in a {@code long[]} bitmap; the first write to a page counts it.
  */
 final class RefCounts {
-    static final SideMetadataSpec SPEC = SideMetadataSpec.of("refcount", 32, 8);
+    static final SideMetadataSpec SPEC = SideMetadataSpec.of("refcount", 32, SizeClasses.MIN_OBJECT_BYTES);
     private static final int HEADER_SHIFT = 18;
     private static final long HEADER_MAX = (1L << 14) - 1;
     private static final long HEADER_MASK = HEADER_MAX << HEADER_SHIFT;
@@ -93,7 +94,7 @@ final class RefCounts {
 
     private void touch(long obj) {
         long off = obj - HeapMemory.BASE;
-        long page = header ? off >>> 12 : (off >>> 3) * 4 >>> 12;
+        long page = header ? off >>> 12 : (off >>> SPEC.log2Region()) * 4 >>> 12; // the 4-KiB page of the object or of its count
         if (page == lastPage) return;
         lastPage = page;
         int w = (int) (page >>> 6);
