@@ -10,7 +10,7 @@ class SizeJsonTest {
     static final String JOL = """
         # WARNING: Unable to get Instrumentation. No instrumentation. Add this JAR as -javaagent manually.
         {"kind":"vm","java_version":"25.0.1+8-LTS","compact_headers":"false","compressed_oops":"true"}
-        WARNING: A terminally deprecated method in sun.misc.Unsafe has been called
+        WARNING: A terminally deprecated method in a JDK-internal memory-access class has been called
         {"kind":"size","object":"node2","bytes":24}
         {"kind":"size","object":"byte[]:100","bytes":120}
         """;
