@@ -318,7 +318,10 @@ public final class Mutator {
         headerOf(obj, op, -1);
         Span s = heap.spanOf(obj);
         if (s == null) throw notInHeap(op, obj, -1);
-        s.setPinned(s.objIndex(obj), pinned);
+        int idx = s.objIndex(obj);
+        // checked under FAST access checks too: a pin set on a freed slot would outlive its object
+        if (idx >= s.nelems || s.slotAddress(idx) != obj || !s.isAllocated(idx)) throw badObject(op, obj, -1, s, idx);
+        s.setPinned(idx, pinned);
         counters.pinOps++;
     }
 

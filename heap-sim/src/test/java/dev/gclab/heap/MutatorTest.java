@@ -169,6 +169,19 @@ class MutatorTest {
     }
 
     @Test
+    void aFreedObjectCannotBePinnedEvenWithFastChecks() {
+        try (Heap fast = new Heap(HeapConfig.of(16L << 20).withChecks(AccessChecks.FAST))) {
+            Mutator f = new Mutator(fast, GcHooks.NONE);
+            long a = f.allocate(fast.layouts().fixed("Node", "rdr"));
+            fast.free(a); // the header stays: FAST checks alone would accept the address
+            InvalidHeapAccessException e = assertThrows(InvalidHeapAccessException.class, () -> f.pin(a));
+            assertTrue(e.getMessage().contains("freed"), e.getMessage());
+            Span s = fast.spanOf(a);
+            assertFalse(s.isPinned(s.objIndex(a)));
+        }
+    }
+
+    @Test
     void aSweptObjectsPinIsGoneButASurvivorKeepsIt() {
         long live = m.allocate(node);
         long dead = m.allocate(node);

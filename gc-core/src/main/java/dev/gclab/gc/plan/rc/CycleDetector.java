@@ -15,7 +15,7 @@ import dev.gclab.heap.object.ObjectModel;
  * (update_refs); every reference from one candidate to another subtracts one from the target
  * (subtract_refs), so {@code gc_refs > 0} means "referenced from outside the candidates" (a root, a
  * handle, an older generation, an untracked object). Everything reachable from such objects inside
- * the candidate set is reachable (move_unreachable, done here with an explicit index stack instead
+ * the candidate set is reachable (move_unreachable, done here with an explicit stack and a reachable bit instead
  * of list surgery: the same partition, with both parts kept in candidate-list order). Survivors go to
  * generation g+1 (generation 2 stays); the unreachable are garbage: their reference slots are
  * cleared through the count barrier (tp_clear), which frees them by count.
@@ -88,8 +88,7 @@ final class CycleDetector {
         int n = gens.size(Generations.COLLECTING);
         long[] base = gens.array(Generations.COLLECTING);
         counters.objectsExamined += n;
-        updateAndSubtractRefs(base, n, Generations.COLLECTING);
-        boolean anyReachable = markReachableFromOutside(base, n, Generations.COLLECTING) > 0;
+        boolean anyReachable = reachability(base, n, Generations.COLLECTING);
 
         // Partition in list order: survivors to the next generation, the rest to GARBAGE.
         int target = Math.min(g + 1, Generations.COUNT - 1);
@@ -126,8 +125,7 @@ final class CycleDetector {
     private void moveResurrected(int target) {
         int n = gens.size(Generations.GARBAGE);
         long[] base = gens.array(Generations.GARBAGE);
-        updateAndSubtractRefs(base, n, Generations.GARBAGE);
-        markReachableFromOutside(base, n, Generations.GARBAGE);
+        reachability(base, n, Generations.GARBAGE);
         long[] back = new long[n];
         int k = 0;
         for (int i = 0; i < n; i++) if ((gens.raw(base[i]) & REACHABLE) != 0) back[k++] = base[i];
@@ -190,6 +188,21 @@ final class CycleDetector {
     private boolean onCandidatePage(long ref) {
         long page = (ref - HeapMemory.BASE) >>> 13;
         return (candidatePages[(int) (page >>> 6)] & (1L << page)) != 0;
+    }
+
+    /**
+     * update_refs, subtract_refs and the reachable marks over collector list {@code list}; true if
+     * any candidate is reachable. The entries stay in scratch form for the caller's partition; if
+     * anything throws meanwhile they are restored first, so the lists stay consistent.
+     */
+    private boolean reachability(long[] base, int n, int list) {
+        try {
+            updateAndSubtractRefs(base, n, list);
+            return markReachableFromOutside(base, n, list) > 0;
+        } catch (RuntimeException | Error e) {
+            gens.restoreIndexes(list);
+            throw e;
+        }
     }
 
     /** update_refs and subtract_refs: each candidate's entry gets gc_refs = its count minus the references from other candidates. */

@@ -88,7 +88,10 @@ final class Generations {
         position.setInt(obj, (list << INDEX_BITS) | (n + 1));
     }
 
-    /** Removes a tracked object from its list (swap with the last); returns the list it was in, or -1. */
+    /**
+     * Removes a tracked object from its list (a generation: leaves a hole; a collector list: swaps
+     * with the last); returns the list it was in, or -1.
+     */
     int remove(long obj) {
         int p = position.getInt(obj);
         if (p == 0) return -1;
