@@ -28,7 +28,7 @@ import java.util.regex.PatternSyntaxException;
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--quick", description = "short iterations, one fork (about a minute; numbers are rough)")
+    @Option(names = "--quick", description = "short iterations, one fork (about 2.5 minutes on 2 cores; numbers are rough)")
     boolean quick;
 
     @Option(names = "--filter", paramLabel = "REGEX", description = "only benchmarks whose name matches (JMH's regex, e.g. Allocation or 'RcBench.drop')")

@@ -37,7 +37,7 @@ public final class JmhRunner {
 
     /** Publishing quality: 2 forks, 5 warm-up and 10 measured iterations of 1 s. */
     static final List<String> FULL = List.of("-f", "2", "-wi", "5", "-i", "10", "-w", "1s", "-r", "1s");
-    /** The whole suite in about a minute on 2 cores: 1 fork, 2 warm-up and 3 measured iterations of 0.5 s. */
+    /** A look at the whole suite (about 2.5 minutes on 2 cores with the single-shot pass): 1 fork, 2 warm-up and 3 measured iterations of 0.5 s. */
     static final List<String> QUICK = List.of("-f", "1", "-wi", "2", "-i", "3", "-w", "500ms", "-r", "500ms");
     /**
      * Benchmarks that time one shot on a freshly built graph. Three shots give a 99.9% error wider than
