@@ -18,4 +18,12 @@ public interface CollectorProvider {
 
     /** A new collector for {@code heap}. */
     Collector create(Heap heap, CollectorOptions options);
+
+    /**
+     * The configurations the cross-collector suites (differential programs, stress tests, the
+     * conformance kit) run this collector in: each is a set of collector options ({@code -o
+     * key=value}) that changes how the collector works (where counts live, which barrier, ...).
+     * The first is the default configuration; the default method returns only it (no options).
+     */
+    default java.util.List<java.util.Map<String, String>> variants() { return java.util.List.of(java.util.Map.of()); }
 }

@@ -14,4 +14,8 @@ public final class RcProvider implements CollectorProvider {
     @Override public String description() { return "reference counting with CPython's 3-generation cycle detector (700/10/10); counts in a side table or headers"; }
     @Override public Constraints constraints() { return RcCollector.CONSTRAINTS; }
     @Override public Collector create(Heap heap, CollectorOptions options) { return new RcCollector(heap, options); }
+    /** Counts in the side table (the default) and in object headers. */
+    @Override public java.util.List<java.util.Map<String, String>> variants() {
+        return java.util.List.of(java.util.Map.of(), java.util.Map.of("counts", "header"));
+    }
 }
