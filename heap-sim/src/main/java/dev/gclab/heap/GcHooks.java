@@ -23,6 +23,14 @@ public interface GcHooks {
     /** Called after a root (global or frame slot) changed from {@code oldValue} to {@code newValue}. */
     default void rootBarrier(long oldValue, long newValue) {}
 
+    /**
+     * A root's reference to {@code obj} was handed back to the mutator as a new object that nobody has
+     * stored yet ({@code Mutator.popFrameReturning}): under reference counting it is uncounted without
+     * dying, and lives until the next safe point unless the mutator stores it (CPython's "return a new
+     * reference"). Collectors that do not count references ignore it.
+     */
+    default void rootReturned(long obj) { rootBarrier(obj, 0); }
+
     /** A handle to {@code obj} was created. */
     default void handleAcquired(long obj) {}
 

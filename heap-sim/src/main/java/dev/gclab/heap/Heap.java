@@ -1,8 +1,10 @@
 package dev.gclab.heap;
 
 import dev.gclab.heap.memory.HeapMemory;
+import dev.gclab.heap.meta.SideMetadata;
 import dev.gclab.heap.meta.SideMetadataSpec;
 import dev.gclab.heap.meta.SideTable;
+import dev.gclab.heap.meta.SparseSideTable;
 import dev.gclab.heap.object.LayoutRegistry;
 import dev.gclab.heap.object.ObjectModel;
 import dev.gclab.heap.roots.HandleTable;
@@ -50,7 +52,7 @@ public final class Heap implements AutoCloseable {
     private final Roots roots = new Roots();
     private final HandleTable handles = new HandleTable();
     private final WorkCounters counters = new WorkCounters();
-    private final List<SideTable> sideTables = new ArrayList<>();
+    private final List<SideMetadata> sideTables = new ArrayList<>();
 
     private final Span[] current = new Span[SPAN_CLASSES];
     private final Span[][] partial = new Span[SPAN_CLASSES][];
@@ -99,8 +101,16 @@ public final class Heap implements AutoCloseable {
         return t;
     }
 
-    /** The side tables created on this heap so far, in creation order (an unmodifiable copy). */
-    public List<SideTable> sideTables() { return List.copyOf(sideTables); }
+    /** Creates the storage of a sparse spec (blocks allocated on first use), kept as large as the committed heap. */
+    public SparseSideTable sparseSideTable(SideMetadataSpec spec) {
+        SparseSideTable t = new SparseSideTable(spec);
+        t.ensureCommitted(memory.committedBytes());
+        sideTables.add(t);
+        return t;
+    }
+
+    /** The side tables created on this heap so far, dense and sparse, in creation order (an unmodifiable copy). */
+    public List<SideMetadata> sideTables() { return List.copyOf(sideTables); }
 
     /**
      * Bytes of the alloc, mark and pin bitmaps of every span in use: their {@code long} words, as a
@@ -185,6 +195,8 @@ public final class Heap implements AutoCloseable {
     }
 
     private Span refill(int spanClass) {
+        Span used = current[spanClass];
+        if (used != null) retire(spanClass, used);
         int n = partialCount[spanClass];
         while (n > 0) {
             Span s = partial[spanClass][--n];
@@ -202,12 +214,25 @@ public final class Heap implements AutoCloseable {
         return s;
     }
 
+    /**
+     * A current span whose free-slot scan reached its end stops being current. Objects freed one by
+     * one (reference counting) may have left it partly or wholly free: a wholly free span returns to
+     * the page heap, a partly free one joins the partial list (its scan rewinds when it is taken
+     * again), a full one waits until a free makes it partial. Without this, spans whose objects all
+     * died while they were current were lost to allocation for good.
+     */
+    private void retire(int spanClass, Span s) {
+        current[spanClass] = null;
+        if (s.allocCount == 0) sweptSpan(s, 0);
+        else if (s.allocCount < s.nelems) sweptSpan(s, s.allocCount);
+    }
+
     private Span newSpan(int npages, int sizeClass, boolean noScan, long elemSize) {
         Span s = pages.allocSpan(npages, sizeClass, noScan, elemSize);
         if (s == null) return null;
         if (memory.chunkCount() != knownChunks) {
             knownChunks = memory.chunkCount();
-            for (SideTable t : sideTables) t.ensureCommitted(memory.committedBytes());
+            for (SideMetadata t : sideTables) t.ensureCommitted(memory.committedBytes());
         }
         if (spanCount == spans.length) spans = java.util.Arrays.copyOf(spans, spanCount * 2);
         s.listIndex = spanCount;

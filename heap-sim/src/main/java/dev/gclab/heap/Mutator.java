@@ -265,6 +265,38 @@ public final class Mutator {
         roots.popFrame();
     }
 
+    /**
+     * Pops the top frame like {@link #popFrame()}, except that the object in slot {@code slot} is
+     * returned to the caller as a new object nobody has stored yet (the rooting rule: it lives until
+     * the next safe point unless stored). The way for a program to return a result it built under
+     * the protection of a frame: under reference counting, {@code popFrame} would free an object only
+     * that frame held. The other slots are dropped first, so whatever dies then sees the result alive.
+     *
+     * @return the object in {@code slot} (its current address), or 0
+     */
+    public long popFrameReturning(int slot) {
+        int keep = roots.localIndex(slot);
+        int start = roots.topFrameStart();
+        int end = roots.stackSize();
+        for (int i = start; i < end; i++) {
+            if (i == keep) continue;
+            long v = roots.stackSlot(i);
+            if (v != 0) {
+                roots.storeStackSlot(i, 0);
+                counters.rootWrites++;
+                hooks.rootBarrier(v, 0);
+            }
+        }
+        long result = roots.stackSlot(keep);
+        if (result != 0) {
+            roots.storeStackSlot(keep, 0);
+            counters.rootWrites++;
+            hooks.rootReturned(result);
+        }
+        roots.popFrame();
+        return result;
+    }
+
     /** Reads slot {@code slot} of the top frame. */
     public long local(int slot) { return roots.stackSlot(roots.localIndex(slot)); }
 

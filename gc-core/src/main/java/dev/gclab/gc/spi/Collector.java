@@ -57,6 +57,9 @@ public interface Collector extends GcHooks, AutoCloseable {
      */
     default java.util.Map<String, Long> collectorCounters() { return java.util.Map.of(); }
 
+    /** What the last collection found (unreachable, collected, uncollectable), or {@link CollectionOutcome#NONE}. */
+    CollectionOutcome lastCollection();
+
     /** Finalizers and weak references on this collector's heap. */
     dev.gclab.gc.finalize.Finalization finalization();
 

@@ -32,6 +32,10 @@ public final class Marker implements ReachabilityHook.Marking {
     private final WorkCounters counters;
     private final boolean headerMarks;
     private final LongStack stack = new LongStack(4096);
+    /** When set, {@link #remark()} first records the marks ({@link #remarkSnapshot}): for the verifier. */
+    public boolean snapshotOnRemark;
+    /** The marks just before the last {@link #remark()} (live at the end of marking, or allocated since), or null. */
+    public java.util.function.LongPredicate remarkSnapshot;
 
     public Marker(Heap heap) {
         this.heap = heap;
@@ -54,16 +58,77 @@ public final class Marker implements ReachabilityHook.Marking {
         drain();
     }
 
-    @Override
-    public void markFrom(long obj) {
-        if (obj != 0) mark(obj);
-        drain();
-    }
+    @Override public boolean inCollection(long obj) { return true; }
+    @Override public boolean isLive(long obj) { return isMarked(obj); }
+    @Override public long currentAddress(long obj) { return obj; }
 
     @Override
+    public long retain(long obj) {
+        if (obj != 0) mark(obj);
+        drain();
+        return obj;
+    }
+
+    /**
+     * Keeps what finalizers and callbacks resurrected: every object marked now (live when marking
+     * finished, resurrected since, or allocated black during the collection) and every root is scanned
+     * again, and whatever they reference is marked. So a reference a finalizer stored into a live
+     * object, a root or a new object keeps its target; and an object that was live stays live even if
+     * a finalizer dropped its last reference (it waits for the next collection).
+     */
+    @Override
     public void remark() {
-        clearMarks();
+        if (snapshotOnRemark) remarkSnapshot = snapshot();
+        for (int i = 0, n = heap.spanCount(); i < n; i++) {
+            Span s = heap.span(i);
+            if (s.noScan) continue;
+            for (int idx = 0; idx < s.nelems; idx++) {
+                if (!s.isAllocated(idx)) continue;
+                long obj = s.slotAddress(idx);
+                if (!isMarked(obj)) continue;
+                stack.push(obj);
+                drain();
+            }
+        }
         markFromRoots();
+    }
+
+    /** Marks an object allocated during the collection (allocate-black): it survives this collection. */
+    public void markNew(long obj) {
+        Span s = pages.spanOfHeapAddress(obj);
+        if (headerMarks) memory.setLong(obj, memory.getLong(obj) | ObjectModel.MARK_FLAG);
+        else s.testAndMark(s.objIndex(obj));
+    }
+
+    /** The marks now, as a predicate that stays valid after the sweep (for the verifier's exemptions). */
+    public java.util.function.LongPredicate snapshot() {
+        java.util.IdentityHashMap<Span, long[]> saved = new java.util.IdentityHashMap<>();
+        for (int i = 0, n = heap.spanCount(); i < n; i++) {
+            Span s = heap.span(i);
+            long[] bits = new long[s.markBits.length];
+            for (int idx = 0; idx < s.nelems; idx++) {
+                if (s.isAllocated(idx) && isMarked(s.slotAddress(idx))) bits[idx >>> 6] |= 1L << idx;
+            }
+            saved.put(s, bits);
+        }
+        return obj -> {
+            Span s = heap.spanOf(obj);
+            long[] bits = s == null ? null : saved.get(s);
+            int idx = s == null ? 0 : s.objIndex(obj);
+            return bits != null && (bits[idx >>> 6] & (1L << idx)) != 0;
+        };
+    }
+
+    /** Calls {@code action} with every allocated object that is not marked (the garbage, before the sweep). */
+    public void forEachUnmarked(java.util.function.LongConsumer action) {
+        for (int i = 0, n = heap.spanCount(); i < n; i++) {
+            Span s = heap.span(i);
+            for (int idx = 0; idx < s.nelems; idx++) {
+                if (!s.isAllocated(idx)) continue;
+                long obj = s.slotAddress(idx);
+                if (!isMarked(obj)) action.accept(obj);
+            }
+        }
     }
 
     /** Clears all marks: a word fill per span for side bits, a header write per object for header bits. */
@@ -83,7 +148,6 @@ public final class Marker implements ReachabilityHook.Marking {
         }
     }
 
-    @Override
     public boolean isMarked(long obj) {
         if (headerMarks) return (memory.getLong(obj) & ObjectModel.MARK_FLAG) != 0;
         Span s = pages.spanOfHeapAddress(obj);

@@ -1,6 +1,6 @@
 package dev.gclab.gc.util;
 
-/** A growable stack of {@code long}s (addresses): the mark stack, with no boxing. */
+/** A growable stack of {@code long}s (addresses): the mark stack, work lists, with no boxing. */
 public final class LongStack {
     private long[] items;
     private int size;
@@ -13,7 +13,15 @@ public final class LongStack {
     }
 
     public long pop() { return items[--size]; }
+    public long peek() { return items[size - 1]; }
+    /** Element {@code i} (0 is the bottom). */
+    public long get(int i) { return items[i]; }
+    public void set(int i, long v) { items[i] = v; }
     public boolean isEmpty() { return size == 0; }
     public int size() { return size; }
     public void clear() { size = 0; }
+    /** Drops every element above the first {@code n}. */
+    public void truncate(int n) { size = n; }
+    /** A copy of the elements, bottom first. */
+    public long[] toArray() { return java.util.Arrays.copyOf(items, size); }
 }

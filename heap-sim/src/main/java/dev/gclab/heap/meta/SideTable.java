@@ -19,7 +19,7 @@ import dev.gclab.heap.memory.HeapMemory;
  * offer {@link #getInt}/{@link #setInt}/{@link #addInt}: no packing, the hot paths of reference
  * counting and cycle detection.
  */
-public final class SideTable {
+public final class SideTable implements SideMetadata {
     private final SideMetadataSpec spec;
     private final int log2Bits;
     private final int log2Region;
@@ -29,6 +29,7 @@ public final class SideTable {
     private int[][] ints = new int[0][];
 
     public SideTable(SideMetadataSpec spec) {
+        if (spec.sparse()) throw new IllegalArgumentException(spec.name() + " is a sparse spec: its storage is a SparseSideTable");
         this.spec = spec;
         this.log2Bits = spec.log2Bits();
         this.log2Region = spec.log2Region();
@@ -36,7 +37,7 @@ public final class SideTable {
         this.int32 = log2Bits == 5;
     }
 
-    public SideMetadataSpec spec() { return spec; }
+    @Override public SideMetadataSpec spec() { return spec; }
 
     /** Makes room for the first {@code chunkCount} full chunks. */
     public void ensureChunks(int chunkCount) { ensureCommitted((long) chunkCount << HeapMemory.CHUNK_SHIFT); }
@@ -46,6 +47,7 @@ public final class SideTable {
      * chunk but the last is full; the last (the heap's maximum reached) may be smaller, and its table
      * is sized to it. Called by the heap as it grows.
      */
+    @Override
     public void ensureCommitted(long committedBytes) {
         int chunkCount = (int) ((committedBytes + HeapMemory.CHUNK_BYTES - 1) >>> HeapMemory.CHUNK_SHIFT);
         int have = int32 ? ints.length : chunks.length;
@@ -112,6 +114,7 @@ public final class SideTable {
     }
 
     /** Bytes of Java memory this table holds now. */
+    @Override
     public long footprintBytes() {
         long bytes = 0;
         for (long[] c : chunks) bytes += (long) c.length * Long.BYTES;

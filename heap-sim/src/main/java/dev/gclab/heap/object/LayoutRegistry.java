@@ -36,6 +36,8 @@ public final class LayoutRegistry {
     private int[][] refWord = new int[16][];
     private int[][] dataWord = new int[16][];
     private int[] spanClass = new int[16];
+    private TrackingRule[] tracking = new TrackingRule[16];
+    private boolean tupleLayouts, dictLayouts;
     private final Map<String, Integer> byName = new HashMap<>();
 
     public LayoutRegistry() {
@@ -50,12 +52,19 @@ public final class LayoutRegistry {
      * @param fields one letter per 8-byte word: 'r' reference, 'd' data
      * @return the layout id
      */
-    public int fixed(String name, String fields) {
+    public int fixed(String name, String fields) { return fixed(name, fields, TrackingRule.ALWAYS); }
+
+    /**
+     * Registers (or finds) a fixed layout whose objects a cycle detector tracks by {@code rule}
+     * (tuple-like, dict-like; see {@link TrackingRule}).
+     */
+    public int fixed(String name, String fields, TrackingRule rule) {
         Integer existing = byName.get(name);
         if (existing != null) {
             int id = existing;
-            if (kinds[id] != LayoutKind.FIXED || !fields.equals(describe(id))) {
-                throw new IllegalArgumentException("layout '" + name + "' is already registered as " + describe(id));
+            if (kinds[id] != LayoutKind.FIXED || !fields.equals(describe(id)) || tracking[id] != rule) {
+                throw new IllegalArgumentException("layout '" + name + "' is already registered as " + describe(id)
+                    + (tracking[id] != TrackingRule.ALWAYS ? " (" + tracking[id] + ")" : ""));
             }
             return id;
         }
@@ -80,8 +89,41 @@ public final class LayoutRegistry {
         refWord[id] = refs.stream().mapToInt(Integer::intValue).toArray();
         dataWord[id] = data.stream().mapToInt(Integer::intValue).toArray();
         spanClass[id] = (dev.gclab.heap.span.SizeClasses.classOf(fixedBytes[id]) << 1) | (refs.isEmpty() ? 1 : 0);
+        setTracking(id, rule);
         return id;
     }
+
+    /**
+     * Registers (or finds) a reference-array layout of its own name, e.g. a tuple-like {@code tuple}
+     * ({@code ref[]} itself is list-like: always tracked).
+     */
+    public int refArray(String name, TrackingRule rule) {
+        Integer existing = byName.get(name);
+        if (existing != null) {
+            int id = existing;
+            if (kinds[id] != LayoutKind.REF_ARRAY || tracking[id] != rule) {
+                throw new IllegalArgumentException("layout '" + name + "' is already registered as " + describe(id) + " (" + tracking[id] + ")");
+            }
+            return id;
+        }
+        registerArray(name, LayoutKind.REF_ARRAY, 3);
+        int id = count - 1;
+        setTracking(id, rule);
+        return id;
+    }
+
+    private void setTracking(int id, TrackingRule rule) {
+        tracking[id] = rule;
+        if (rule == TrackingRule.TUPLE) tupleLayouts = true;
+        if (rule == TrackingRule.DICT) dictLayouts = true;
+    }
+
+    /** How a cycle detector tracks objects of this layout. */
+    public TrackingRule tracking(int id) { return tracking[id]; }
+    /** True once a tuple-like layout is registered (the detector then untracks tuples). */
+    public boolean hasTupleLayouts() { return tupleLayouts; }
+    /** True once a dict-like layout is registered (the count barrier then tracks dicts on stores). */
+    public boolean hasDictLayouts() { return dictLayouts; }
 
     private void registerArray(String name, LayoutKind kind, int elementShiftBits) {
         int id = newId(name, kind);
@@ -95,6 +137,7 @@ public final class LayoutRegistry {
         if (id >= names.length) grow();
         names[id] = name;
         kinds[id] = kind;
+        tracking[id] = TrackingRule.ALWAYS;
         byName.put(name, id);
         return id;
     }
@@ -111,6 +154,7 @@ public final class LayoutRegistry {
         refWord = java.util.Arrays.copyOf(refWord, n);
         dataWord = java.util.Arrays.copyOf(dataWord, n);
         spanClass = java.util.Arrays.copyOf(spanClass, n);
+        tracking = java.util.Arrays.copyOf(tracking, n);
     }
 
     public boolean isValid(int id) { return id > 0 && id < count; }

@@ -56,23 +56,24 @@ public final class SideTableFootprint {
 
     private SideTableFootprint() {}
 
-    /** Every registered collector with its default options, plus the known side/header variants. */
+    /**
+     * Every registered collector in each of its variants ({@code CollectorProvider.variants()}, e.g. rc's
+     * counts in the side table or in headers), plus header mark bits for collectors that mark.
+     */
     public static List<Config> configs() {
         List<Config> out = new ArrayList<>();
         for (CollectorProvider p : CollectorRegistry.all()) {
-            switch (p.name()) {
-                case "marksweep" -> {
-                    out.add(new Config("marksweep", "--mark-bits side (default)", MarkBits.SIDE, Map.of()));
-                    out.add(new Config("marksweep", "--mark-bits header", MarkBits.HEADER, Map.of()));
-                }
-                case "rc" -> {
-                    out.add(new Config("rc", "-o counts=side (default)", MarkBits.SIDE, Map.of()));
-                    out.add(new Config("rc", "-o counts=header", MarkBits.SIDE, Map.of("counts", "header")));
-                }
-                default -> out.add(new Config(p.name(), "default", MarkBits.SIDE, Map.of()));
-            }
+            for (Map<String, String> v : p.variants()) out.add(new Config(p.name(), label(v), MarkBits.SIDE, v));
+            if (!p.constraints().needsRefCounts()) out.add(new Config(p.name(), "--mark-bits header", MarkBits.HEADER, Map.of()));
         }
         return out;
+    }
+
+    private static String label(Map<String, String> options) {
+        if (options.isEmpty()) return "default";
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(options).forEach((k, v) -> sb.append(sb.isEmpty() ? "" : " ").append("-o ").append(k).append('=').append(v));
+        return sb.toString();
     }
 
     /** Fills a fresh heap under {@code config} with {@code objectBytes}-byte objects and sums its metadata. */
@@ -89,7 +90,7 @@ public final class SideTableFootprint {
             long objects = 0;
             while (heap.allocateFixed(layout, spanClass) != 0) objects++;
             Map<SideMetadataSpec, Long> tables = new LinkedHashMap<>();
-            for (SideTable t : heap.sideTables()) tables.merge(t.spec(), t.footprintBytes(), Long::sum);
+            for (dev.gclab.heap.meta.SideMetadata t : heap.sideTables()) tables.merge(t.spec(), t.footprintBytes(), Long::sum);
             return new Measured(config, objectBytes, objects, heap.committedBytes(), heap.spanBitmapBytes(),
                 heap.pages().tableBytes(POINTER_BYTES), tables);
         }
@@ -122,8 +123,16 @@ public final class SideTableFootprint {
         List<SideMetadataSpec> specs = rows.stream().flatMap(r -> r.sideTables().keySet().stream()).distinct().toList();
         for (SideMetadataSpec s : specs) {
             Measured m = first(rows, r -> r.sideTables().containsKey(s));
+            double measured = m.sideTables().get(s) / (m.committedBytes() / MIB);
+            if (s.sparse()) {
+                // The fill registers nothing, so a sparse table has no block: declared 0 on such a heap.
+                out.add(new Declared("side table `" + s.name() + "`", String.format("%d bits per %d B, sparse: a %d KiB block per %d KiB of heap holding a registered object (at most %.0f B per MiB)",
+                    s.bitsPerEntry(), s.bytesPerRegion(), dev.gclab.heap.meta.SparseSideTable.BLOCK_ENTRIES * 4 / 1024,
+                    (long) dev.gclab.heap.meta.SparseSideTable.BLOCK_ENTRIES * s.bytesPerRegion() / 1024, s.bytesPerHeapMiB()), 0, measured));
+                continue;
+            }
             out.add(new Declared("side table `" + s.name() + "`", String.format("%d bits per %d B", s.bitsPerEntry(), s.bytesPerRegion()),
-                s.bytesPerHeapMiB(), m.sideTables().get(s) / (m.committedBytes() / MIB)));
+                s.bytesPerHeapMiB(), measured));
         }
         return List.copyOf(out);
     }

@@ -29,20 +29,20 @@ class SideTableFootprintTest {
 
     @Test
     void fullHeapOfSixteenByteObjectsUnderMarkSweep() {
-        var m = SideTableFootprint.measure(config("marksweep", "--mark-bits side (default)"), 16);
+        var m = SideTableFootprint.measure(config("marksweep", "default"), 16);
         assertEquals(64 * MIB, m.committedBytes());
         assertEquals(64 * MIB / 16, m.objects(), "every slot of every page used");
         // 8 KiB spans of 512 slots: 3 bitmaps of 8 words each = 192 bytes per page, 8192 pages
         assertEquals(192L * 8192, m.bitmapBytes());
-        // the finalization service's flags: 4 bits per 16-byte granule (the smallest object) of the chunk
-        assertEquals(List.of("finalization-flags"), m.sideTables().keySet().stream().map(s -> s.name()).toList());
-        assertEquals(64 * MIB / 16 / 2, m.sideTableBytes());
+        // the finalization service's table is sparse: nothing is registered, so it holds no block
+        assertEquals(List.of("finalization"), m.sideTables().keySet().stream().map(s -> s.name()).toList());
+        assertEquals(0, m.sideTableBytes());
         assertEquals(8192L * 8 + 8192 / 8 + 4, m.pageTableBytes());
     }
 
     @Test
     void rcCountsMoveFromTheSideTableToHeaders() {
-        var side = SideTableFootprint.measure(config("rc", "-o counts=side (default)"), 64);
+        var side = SideTableFootprint.measure(config("rc", "default"), 64);
         var header = SideTableFootprint.measure(config("rc", "-o counts=header"), 64);
         var names = side.sideTables().keySet().stream().map(s -> s.name()).toList();
         assertTrue(names.contains("refcount") && names.contains("gc-generation"), names.toString());
@@ -55,7 +55,7 @@ class SideTableFootprintTest {
 
     @Test
     void declaredFiguresMatchTheMeasuredOnes() {
-        var rows = List.of(SideTableFootprint.measure(config("rc", "-o counts=side (default)"), 16),
+        var rows = List.of(SideTableFootprint.measure(config("rc", "default"), 16),
                            SideTableFootprint.measure(config("marksweep", "--mark-bits header"), 64));
         var declared = SideTableFootprint.declared(rows);
         assertTrue(declared.size() >= 5, declared.toString());

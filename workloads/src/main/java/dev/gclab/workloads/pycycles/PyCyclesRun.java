@@ -480,7 +480,8 @@ final class PyCyclesRun {
             FinalizeHandle h = handles.get(old);
             if (h != null && closeOldEarly) {
                 closingEarly = old;
-                boolean ran = h.call();
+                boolean ran = h.isAlive();
+                h.call();
                 closingEarly = -1;
                 if (!ran) error("the withFinalizer cleanup of live resource " + old + " had already run");
             }

@@ -1,8 +1,10 @@
 package dev.gclab.gc.plan.marksweep;
 
 import dev.gclab.gc.finalize.Finalization;
+import dev.gclab.gc.spi.CollectionOutcome;
 import dev.gclab.gc.spi.Collector;
 import dev.gclab.gc.spi.CollectorOptions;
+import dev.gclab.gc.spi.CommonOptions;
 import dev.gclab.gc.spi.Constraints;
 import dev.gclab.gc.spi.GcCause;
 import dev.gclab.gc.spi.ReachabilityHook;
@@ -11,25 +13,30 @@ import dev.gclab.gc.trace.Marker;
 import dev.gclab.gc.trace.Sweeper;
 import dev.gclab.gc.verify.HeapVerifier;
 import dev.gclab.heap.Heap;
+import dev.gclab.heap.WorkCounters;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Stop-the-world, non-moving mark-and-sweep.
  *
  * <p>A collection is three phases: mark (precise, from globals, frames and live handles, with an
  * explicit mark stack: {@link Marker}); the reachability hooks (finalization and weak references
- * plug in here); sweep (eager, Go-style bitmap swap per span: {@link Sweeper}). The next collection
- * is triggered when occupancy reaches {@code max(minTrigger, live * growthFactor)}. There is no
- * write barrier. With {@code verify}, the {@link HeapVerifier} re-traces the heap before every
- * collection (so a corrupt slot is reported, not traced) and after it, requiring that exactly the
- * reachable objects survived; that time is not part of the pause.
+ * plug in here; objects allocated meanwhile are allocated black, so they survive); sweep (eager,
+ * Go-style bitmap swap per span: {@link Sweeper}). The next collection is triggered when occupancy
+ * reaches {@code max(minTrigger, live * growthFactor)}. There is no write barrier. With
+ * {@code verify}, the {@link HeapVerifier} re-traces the heap before every collection (so a corrupt
+ * slot is reported, not traced) and after it, requiring that exactly the reachable objects survived
+ * — plus, when finalizers or callbacks ran, what they made garbage of (it waits for the next
+ * collection); that time is not part of the pause.
  */
 public final class MarkSweepCollector implements Collector {
     static final Constraints CONSTRAINTS = new Constraints(false, dev.gclab.gc.spi.BarrierKind.NONE, false, false, false, false);
 
     private final Heap heap;
+    private final WorkCounters work;
     private final CollectorOptions options;
     private final GcStats stats = new GcStats();
     private final Marker marker;
@@ -38,18 +45,19 @@ public final class MarkSweepCollector implements Collector {
     private final List<ReachabilityHook> hooks = new ArrayList<>();
     private final Finalization finalization;
     private boolean collecting;
+    private CollectionOutcome last = CollectionOutcome.NONE;
 
     public MarkSweepCollector(Heap heap, CollectorOptions options) {
-        if (!options.extra().isEmpty()) {
-            throw new IllegalArgumentException("marksweep: unknown option(s) " + options.extra().keySet()
-                + "; marksweep takes none (its knobs are --mark-bits and --growth)");
-        }
+        CommonOptions.requireKnown("marksweep", options.extra(), Set.of());
         this.heap = heap;
+        this.work = heap.counters();
         this.options = options;
         this.marker = new Marker(heap);
         this.sweeper = new Sweeper(heap);
         this.verifier = options.verify() ? new HeapVerifier(heap) : null;
         this.finalization = new Finalization(heap);
+        CommonOptions.apply(options.extra(), finalization);
+        marker.snapshotOnRemark = verifier != null;
         if (verifier != null) verifier.setExtraRoots(finalization::garbage);
         heap.setCollectionTrigger(options.minTriggerBytes());
     }
@@ -61,6 +69,7 @@ public final class MarkSweepCollector implements Collector {
     @Override public void addReachabilityHook(ReachabilityHook hook) { hooks.add(hook); }
     @Override public Finalization finalization() { return finalization; }
     @Override public java.util.Map<String, Long> collectorCounters() { return finalization.counters(); }
+    @Override public CollectionOutcome lastCollection() { return last; }
 
     /** The time of finalizers and callbacks is part of the pause, as in CPython's {@code gc.collect()}. */
     @Override
@@ -73,26 +82,46 @@ public final class MarkSweepCollector implements Collector {
         if (!collecting) collect(GcCause.HEAP_FULL);
     }
 
-    private void verify(String when, boolean exact) { verifier.verify(when, exact, stats); }
+    /** Objects allocated while a collection runs (by finalizers and callbacks) are allocated black. */
+    @Override
+    public void postAlloc(long obj) {
+        if (collecting) marker.markNew(obj);
+    }
 
     @Override
     public void collect(GcCause cause) {
         if (collecting) return;
         collecting = true;
         try {
-            if (verifier != null) verify("before collection " + (stats.cycles() + 1) + " (" + cause + ")", false);
+            if (verifier != null) verifier.verify("before collection " + (stats.cycles() + 1) + " (" + cause + ")", false, null, stats);
             long t0 = System.nanoTime();
+            long allocated = heap.objectCount();
+            long markedBefore = work.objectsMarked;
             marker.markFromRoots();
+            long unreachable = allocated - (work.objectsMarked - markedBefore);
+            marker.remarkSnapshot = null;
             for (ReachabilityHook hook : hooks) hook.afterMarking(marker);
             finalization.afterMarking(marker);
+            long saved = finalization.saveAll() ? saveGarbage() : 0;
+            long freedBefore = work.objectsFreed;
             sweeper.sweepAll();
             long live = heap.inUseBytes();
             heap.setCollectionTrigger(Math.max(options.minTriggerBytes(), (long) (live * options.growthFactor())));
             stats.recordPause(System.nanoTime() - t0);
             stats.cycleCompleted(false);
-            if (verifier != null) verify("after collection " + stats.cycles() + " (" + cause + ")", true);
+            last = new CollectionOutcome(2, unreachable, work.objectsFreed - freedBefore + saved, finalization.lastUncollectable());
+            if (verifier != null) verifier.verify("after collection " + stats.cycles() + " (" + cause + ")", true, marker.remarkSnapshot, stats);
         } finally {
             collecting = false;
         }
+    }
+
+    /** DEBUG_SAVEALL: every object left unreachable after finalization is kept, listed in {@code garbage()}; returns how many. */
+    private long saveGarbage() {
+        dev.gclab.gc.util.LongStack found = new dev.gclab.gc.util.LongStack(64);
+        marker.forEachUnmarked(found::push);
+        for (int i = 0; i < found.size(); i++) finalization.saveGarbage(found.get(i));
+        for (int i = 0; i < found.size(); i++) marker.retain(found.get(i));
+        return found.size();
     }
 }

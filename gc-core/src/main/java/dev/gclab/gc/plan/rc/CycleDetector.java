@@ -1,9 +1,11 @@
 package dev.gclab.gc.plan.rc;
 
+import dev.gclab.gc.finalize.Finalization;
+import dev.gclab.gc.trace.ObjectScanner;
+import dev.gclab.gc.util.LongStack;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.WorkCounters;
 import dev.gclab.heap.memory.HeapMemory;
-import dev.gclab.heap.object.LayoutKind;
 import dev.gclab.heap.object.LayoutRegistry;
 import dev.gclab.heap.object.ObjectModel;
 
@@ -28,12 +30,16 @@ import dev.gclab.heap.object.ObjectModel;
  * which writes the entries back as (list, index).
  */
 final class CycleDetector {
-    private final RcCollector rc;
     private final HeapMemory memory;
     private final LayoutRegistry layouts;
     private final RefCounts counts;
     private final Generations gens;
     private final WorkCounters counters;
+    private final ObjectScanner scanner;
+    private final Finalization finalization;
+    /** Set once the collector is built (the two need each other). */
+    CycleGarbage garbage;
+    Tracking tracking;
 
     final int[] threshold = {700, 10, 10};
     final long[] count = new long[Generations.COUNT];
@@ -59,9 +65,10 @@ final class CycleDetector {
     private long[] spare = new long[64];
     private long[] stack = new long[1024];
 
-    CycleDetector(RcCollector rc, Heap heap, RefCounts counts, Generations gens) {
-        this.rc = rc;
+    CycleDetector(Heap heap, RefCounts counts, Generations gens, Finalization finalization) {
         this.memory = heap.memory();
+        this.finalization = finalization;
+        this.scanner = new ObjectScanner(heap);
         this.layouts = heap.layouts();
         this.counts = counts;
         this.gens = gens;
@@ -79,8 +86,19 @@ final class CycleDetector {
         return -1;
     }
 
-    /** Collects generations 0..g; returns the number of unreachable objects found. */
-    long collect(int g) {
+    /** What one collection found: CPython's figures. */
+    record Result(long unreachable, long collected, long uncollectable) {}
+
+    /**
+     * Collects generations 0..g (CPython's {@code gc_collect_main}): deduce the unreachable, promote the
+     * survivors, then the garbage's legacy finalizers, weak references, finalizers, resurrection and
+     * deletion ({@link CycleGarbage}).
+     *
+     * @return the unreachable objects found; the collected ones (m: what is left after resurrection,
+     *         plus queued weak references freed when the collector dropped them); the uncollectable ones
+     *         (n: kept by legacy finalizers, with everything they reach)
+     */
+    Result collect(int g) {
         if (g + 1 < Generations.COUNT) count[g + 1]++;
         for (int i = 0; i <= g; i++) count[i] = 0;
         gens.merge(g, Generations.COLLECTING);
@@ -94,6 +112,7 @@ final class CycleDetector {
         int target = Math.min(g + 1, Generations.COUNT - 1);
         long[] candidates = gens.takeArray(Generations.COLLECTING, spare);
         gens.ensureRoom(target, n);
+        int firstSurvivor = gens.slots(target);
         int survivors = 0;
         for (int i = 0; i < n; i++) {
             if (anyReachable && (gens.raw(candidates[i]) & REACHABLE) != 0) { // all garbage: no entry read
@@ -104,18 +123,22 @@ final class CycleDetector {
             }
         }
         spare = candidates; // the next collection's candidate list reuses it
+        if (tracking.active()) tracking.untrackSurvivors(target, firstSurvivor, g == Generations.COUNT - 1);
         if (g == 1) longLivedPending += survivors;
         if (g == 2) {
             longLivedPending = 0;
             longLivedTotal = survivors;
         }
-        long found = n - survivors;
-        uncollectable[g] += rc.handleLegacyFinalizers(target);
-        if (rc.runWeakRefCallbacksAndFinalizers()) moveResurrected(target);
-        deleteGarbage(target);
+        long unreachable = n - survivors;
+        long uncollectable = garbage.moveLegacyFinalizers(target);
+        CycleGarbage.Callbacks run = garbage.weakRefsAndFinalizers();
+        if (run.ran()) moveResurrected(target);
+        long collectedNow = gens.size(Generations.GARBAGE) + run.weakRefsFreed();
+        garbage.deleteOrSave(target);
         collections[g]++;
-        collected[g] += found;
-        return found;
+        collected[g] += collectedNow;
+        this.uncollectable[g] += uncollectable;
+        return new Result(unreachable, collectedNow, uncollectable);
     }
 
     /**
@@ -133,37 +156,29 @@ final class CycleDetector {
         for (int i = 0; i < k; i++) {
             gens.remove(back[i]);
             gens.add(target, back[i]);
-            if (rc.finalization().isFinalized(back[i])) rc.finalization().countResurrected(); // as tracing counts it
+            if (finalization.isFinalized(back[i])) finalization.countResurrected(); // as tracing counts it
         }
     }
 
     /** Moves every object of the garbage list reachable from {@code roots} there to {@code target}; returns how many. */
     long rescueReachable(long[] roots, int count, int target) {
         long moved = 0;
-        int[] st = new int[16];
-        long[] work = new long[16];
-        int sp = 0;
+        LongStack work = new LongStack(16);
         for (int r = 0; r < count; r++) {
             if (gens.listOf(roots[r]) != Generations.GARBAGE) continue;
             gens.remove(roots[r]);
             gens.add(target, roots[r]);
             moved++;
-            if (sp == work.length) work = java.util.Arrays.copyOf(work, sp * 2);
-            work[sp++] = roots[r];
-            while (sp > 0) {
-                long obj = work[--sp];
-                long h = memory.getLong(obj);
-                int lid = ObjectModel.layoutId(h);
-                int slots = layouts.refSlots(lid, ObjectModel.length(h));
-                for (int s = 0; s < slots; s++) {
-                    int word = layouts.isArray(lid) ? s : layouts.refWord(lid, s);
-                    long child = memory.getLong(ObjectModel.wordAddress(obj, word));
+            work.push(roots[r]);
+            while (!work.isEmpty()) {
+                long obj = work.pop();
+                for (int s = 0, slots = scanner.slotCount(obj); s < slots; s++) {
+                    long child = scanner.slotValue(obj, s);
                     if (child != 0 && gens.listOf(child) == Generations.GARBAGE) {
                         gens.remove(child);
                         gens.add(target, child);
                         moved++;
-                        if (sp == work.length) work = java.util.Arrays.copyOf(work, sp * 2);
-                        work[sp++] = child;
+                        work.push(child);
                     }
                 }
             }
@@ -213,21 +228,10 @@ final class CycleDetector {
             long c = counts.isSaturated(base[i]) ? REFS_MAX : Math.min(counts.get(base[i]), REFS_MAX);
             gens.setRaw(base[i], tag | (int) c);
         }
+        ObjectScanner sc = scanner;
         for (int i = 0; i < n; i++) {
-            long obj = base[i];
-            long h = memory.getLong(obj);
-            int lid = ObjectModel.layoutId(h);
-            if (layouts.kind(lid) == LayoutKind.FIXED) {
-                long mask = layouts.pointerMask(lid);
-                while (mask != 0) {
-                    int w = Long.numberOfTrailingZeros(mask);
-                    mask &= mask - 1;
-                    subtract(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) w << 3)), tag);
-                }
-            } else {
-                int len = layouts.refSlots(lid, ObjectModel.length(h));
-                for (int s = 0; s < len; s++) subtract(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) s << 3)), tag);
-            }
+            sc.begin(base[i]);
+            for (long slot = sc.next(); slot != 0; slot = sc.next()) subtract(memory.getLong(slot), tag);
         }
     }
 
@@ -253,6 +257,7 @@ final class CycleDetector {
 
     /** move_unreachable's partition: every candidate with gc_refs > 0, and all it reaches among the candidates, gets the reachable bit. */
     private int markReachable(long[] base, int n, int tag) {
+        ObjectScanner sc = scanner;
         int sp = 0, marked = 0;
         for (int i = 0; i < n; i++) {
             int e0 = gens.raw(base[i]);
@@ -262,22 +267,10 @@ final class CycleDetector {
             while (sp > 0) {
                 long obj = stack[--sp];
                 marked++;
-                long h = memory.getLong(obj);
-                int lid = ObjectModel.layoutId(h);
-                if (layouts.kind(lid) == LayoutKind.FIXED) {
-                    long mask = layouts.pointerMask(lid);
-                    while (mask != 0) {
-                        int w = Long.numberOfTrailingZeros(mask);
-                        mask &= mask - 1;
-                        long child = memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) w << 3));
-                        if (claim(child, tag)) stack = push(stack, sp++, child);
-                    }
-                } else {
-                    int len = layouts.refSlots(lid, ObjectModel.length(h));
-                    for (int s = 0; s < len; s++) {
-                        long child = memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) s << 3));
-                        if (claim(child, tag)) stack = push(stack, sp++, child);
-                    }
+                sc.begin(obj);
+                for (long slot = sc.next(); slot != 0; slot = sc.next()) {
+                    long child = memory.getLong(slot);
+                    if (claim(child, tag)) stack = push(stack, sp++, child);
                 }
             }
         }
@@ -299,28 +292,4 @@ final class CycleDetector {
         return stack;
     }
 
-    /**
-     * tp_clear for every garbage object, in list order: each reference slot is cleared through the
-     * count barrier, which frees objects whose count reaches zero (garbage ones included, so later
-     * entries may already be gone). A garbage object that is still alive afterwards (a saturated
-     * count) moves to {@code survivorList}.
-     */
-    private void deleteGarbage(int survivorList) {
-        int n = gens.size(Generations.GARBAGE);
-        long[] garbage = java.util.Arrays.copyOf(gens.array(Generations.GARBAGE), n);
-        gens.discardGarbage(true);
-        try {
-            for (int i = 0; i < n; i++) {
-                long obj = garbage[i];
-                if (gens.listOf(obj) != Generations.GARBAGE) continue; // freed by count meanwhile
-                rc.clearReferences(obj, Generations.GARBAGE);
-                if (gens.listOf(obj) == Generations.GARBAGE) {
-                    gens.remove(obj);
-                    gens.add(survivorList, obj);
-                }
-            }
-        } finally {
-            gens.discardGarbage(false);
-        }
-    }
 }

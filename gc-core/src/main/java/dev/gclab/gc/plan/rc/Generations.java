@@ -24,7 +24,10 @@ import dev.gclab.heap.span.SizeClasses;
  * there swaps with the last element.
  *
  * <p>Generations 0..2 are CPython's; {@link #PERMANENT} is the frozen generation that collections
- * ignore; {@link #COLLECTING} and {@link #GARBAGE} mark objects during a collection.
+ * ignore; {@link #COLLECTING} and {@link #GARBAGE} mark objects during a collection. {@link #DYING} is
+ * not a list but a mark: an object whose count reached zero and that waits on the count-death stack
+ * (tracked or not) has it, so neither the zero-count table nor a collection that runs meanwhile (from
+ * a finalizer) touches it again — the guard against freeing it twice.
  */
 final class Generations {
     static final int COUNT = 3;
@@ -32,6 +35,9 @@ final class Generations {
     static final int COLLECTING = 4;
     static final int GARBAGE = 5;
     private static final int LISTS = 6;
+    /** The count-death mark (no list, no index). */
+    static final int DYING = 6;
+    private static final int DYING_ENTRY = DYING << 29;
     static final int INDEX_BITS = 29;
     private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
     static final SideMetadataSpec SPEC = SideMetadataSpec.of("gc-generation", 32, SizeClasses.MIN_OBJECT_BYTES);
@@ -51,13 +57,34 @@ final class Generations {
         for (int i = 0; i < LISTS; i++) lists[i] = new long[64];
     }
 
-    /** The list an object is in, or -1 if untracked. */
+    /** The list an object is in, {@link #DYING} if it waits to die by count, or -1 if untracked. */
     int listOf(long obj) {
         int p = position.getInt(obj);
         return p == 0 ? -1 : p >>> INDEX_BITS;
     }
 
-    boolean isTracked(long obj) { return position.getInt(obj) != 0; }
+    boolean isTracked(long obj) {
+        int p = position.getInt(obj);
+        return p != 0 && p != DYING_ENTRY;
+    }
+
+    /**
+     * Marks {@code obj} as waiting to die by count, untracking it first.
+     *
+     * @return the list it was in, or -1
+     */
+    int markDying(long obj) {
+        int list = remove(obj);
+        position.setInt(obj, DYING_ENTRY);
+        return list;
+    }
+
+    boolean isDying(long obj) { return position.getInt(obj) == DYING_ENTRY; }
+
+    /** Ends the dying mark (the object was freed, or resurrected by its finalizer). */
+    void clearDying(long obj) {
+        if (position.getInt(obj) == DYING_ENTRY) position.setInt(obj, 0);
+    }
 
     /**
      * The raw 32-bit entry, for the cycle detector: while it computes reachability over a collector
@@ -94,7 +121,7 @@ final class Generations {
      */
     int remove(long obj) {
         int p = position.getInt(obj);
-        if (p == 0) return -1;
+        if (p == 0 || p == DYING_ENTRY) return -1;
         int list = p >>> INDEX_BITS;
         if (list == GARBAGE && discardingGarbage) {
             position.setInt(obj, 0);
@@ -160,6 +187,12 @@ final class Generations {
         sizes[list] = 0;
         return a;
     }
+
+    /** Slots used in list {@code list}'s array, holes included: positions 0 .. slots-1 for {@link #at}. */
+    int slots(int list) { return sizes[list]; }
+
+    /** The object at position {@code i} of list {@code list}, or 0 for a hole. */
+    long at(int list, int i) { return lists[list][i]; }
 
     /** Objects in list {@code list} (holes not counted). */
     int size(int list) { return sizes[list] - holes[list]; }

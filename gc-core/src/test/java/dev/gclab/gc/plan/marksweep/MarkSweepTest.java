@@ -166,9 +166,9 @@ class MarkSweepTest {
             m.setRef(doomed, 0, child);
             boolean[] seen = new boolean[2];
             c.addReachabilityHook(marking -> {
-                seen[0] = marking.isMarked(kept);
-                seen[1] = marking.isMarked(doomed);
-                marking.markFrom(doomed); // resurrect: doomed and child survive this collection
+                seen[0] = marking.isLive(kept);
+                seen[1] = marking.isLive(doomed);
+                marking.retain(doomed); // resurrect: doomed and child survive this collection
             });
             c.collect(GcCause.EXPLICIT);
             assertTrue(seen[0]);

@@ -1,0 +1,136 @@
+package dev.gclab.gc.plan.rc;
+
+import dev.gclab.gc.finalize.Finalization;
+import dev.gclab.gc.trace.ObjectScanner;
+import dev.gclab.gc.util.LongStack;
+import dev.gclab.heap.Heap;
+import dev.gclab.heap.WorkCounters;
+import dev.gclab.heap.memory.HeapMemory;
+import dev.gclab.heap.object.LayoutRegistry;
+import dev.gclab.heap.object.ObjectModel;
+
+/**
+ * Death by count: what happens when an object's reference count reaches zero, and the zero-count
+ * table of objects nobody has stored yet.
+ *
+ * <p>Design. An object whose count reaches zero is pushed on the dying stack and marked
+ * {@link Generations#DYING} (untracked from its generation first); then it is popped and freed:
+ * finalizer (if it has one that has not run; the object is held meanwhile), weak references cleared
+ * and their callbacks run newest first, then each child is decremented and, at zero, pushed in turn —
+ * so a ten-million-long chain dies iteratively, and a chain A→B→C dies as CPython's does: F(A), CB(A),
+ * F(B), CB(B), F(C), CB(C). {@link #release} processes the stack down to where it found it, so it is
+ * re-entrant: a finalizer that drops references, allocates past a threshold or calls {@code collect()}
+ * in the middle of a cascade frees what it lets go at once, as CPython does, and a collection that runs
+ * then never sees a dying object (untracked, and skipped by the zero-count table): nothing is freed
+ * twice.
+ *
+ * <p>Never-stored objects. Every new object goes into the zero-count table (Deutsch and Bobrow's ZCT);
+ * at the next safe point (a collection, or when the table is full) those still allocated at count zero
+ * are freed.
+ */
+final class CountDeaths {
+    private final Heap heap;
+    private final HeapMemory memory;
+    private final LayoutRegistry layouts;
+    private final WorkCounters counters;
+    private final RefCounts counts;
+    private final Generations gens;
+    private final CycleDetector detector;
+    private final Finalization finalization;
+    private final ObjectScanner scanner;
+    private final int weakrefLayout;
+    private final LongStack dying = new LongStack(1024);
+    final LongStack zct = new LongStack(RcCollector.ZCT_LIMIT);
+    private final LongStack weakrefs = new LongStack(16);
+
+    CountDeaths(Heap heap, RefCounts counts, Generations gens, CycleDetector detector, Finalization finalization) {
+        this.heap = heap;
+        this.memory = heap.memory();
+        this.layouts = heap.layouts();
+        this.counters = heap.counters();
+        this.counts = counts;
+        this.gens = gens;
+        this.detector = detector;
+        this.finalization = finalization;
+        this.scanner = new ObjectScanner(heap);
+        this.weakrefLayout = finalization.weakRefLayout();
+    }
+
+    void decrement(long obj) {
+        if (counts.decrement(obj) == 0) release(obj);
+    }
+
+    /** Frees {@code obj} (count zero) and, iteratively, everything that dies with it. */
+    void release(long obj) {
+        int mark = dying.size();
+        push(obj);
+        while (dying.size() > mark) freeOne(dying.pop());
+    }
+
+    private void push(long obj) {
+        if (gens.markDying(obj) >= 0 && detector.count[0] > 0) detector.count[0]--;
+        dying.push(obj);
+    }
+
+    private void freeOne(long obj) {
+        int lid = ObjectModel.layoutId(memory.getLong(obj));
+        if (lid == weakrefLayout || (finalization.isActive() && finalization.hasFlags(obj))) {
+            if (!finalizeDying(obj)) { // resurrected by its finalizer: tracked again, as CPython re-tracks it
+                gens.clearDying(obj);
+                if (isContainer(lid)) gens.add(0, obj);
+                return;
+            }
+            finalization.forget(obj);
+        }
+        // Children die after the parent, slot 0's subtree first (the scanner walks last to first).
+        scanner.begin(obj);
+        for (long slot = scanner.next(); slot != 0; slot = scanner.next()) {
+            long child = memory.getLong(slot);
+            if (child != 0 && counts.decrement(child) == 0) push(child);
+        }
+        gens.clearDying(obj);
+        counters.objectsFreed++;
+        counters.bytesFreed += heap.free(obj);
+    }
+
+    boolean isContainer(int lid) { return !layouts.isNoScan(lid) || lid == weakrefLayout; }
+
+    /**
+     * Death by count, first steps: the finalizer (at most once; the object is kept alive during the
+     * call), then, unless it resurrected the object, the weak references are cleared and their
+     * callbacks run, newest first. Returns false if the object was resurrected.
+     */
+    private boolean finalizeDying(long obj) {
+        if (finalization.needsFinalizer(obj)) {
+            counts.increment(obj);
+            finalization.finalizeNow(obj);
+            if (counts.decrement(obj) > 0) {
+                finalization.countResurrected();
+                return false;
+            }
+        }
+        int base = weakrefs.size();
+        finalization.clearWeakRefsTo(obj, weakrefs);
+        for (int i = base; i < weakrefs.size(); i++) {
+            long w = weakrefs.get(i);
+            counts.increment(w);
+            finalization.callback(w);
+            decrement(w);
+        }
+        weakrefs.truncate(base);
+        return true;
+    }
+
+    /**
+     * Frees the never-stored objects still at count zero. An entry is stale if its object died (its
+     * slot is free or holds a newer object, which has an entry of its own): an allocated object at
+     * count zero is garbage either way, since a stored one that dropped to zero was freed then, unless
+     * it is dying already or is the object being allocated now.
+     */
+    void processZeroCountTable(long allocating) {
+        while (!zct.isEmpty()) {
+            long obj = zct.pop();
+            if (obj != allocating && counts.get(obj) == 0 && heap.isObject(obj) && !gens.isDying(obj)) release(obj);
+        }
+    }
+}
