@@ -63,6 +63,12 @@ public interface Collector extends GcHooks, AutoCloseable {
     /** Finalizers and weak references on this collector's heap. */
     dev.gclab.gc.finalize.Finalization finalization();
 
+    /**
+     * Empties {@code finalization().garbage()} ({@code del gc.garbage[:]}): the objects kept there by
+     * legacy finalizers or SAVEALL lose that reference and die when nothing else holds them.
+     */
+    default void clearGarbage() { finalization().takeGarbage(); }
+
     /** Registers a hook run after each marking (tracing collectors). */
     void addReachabilityHook(ReachabilityHook hook);
 

@@ -23,4 +23,5 @@ public record CollectorOptions(double growthFactor, long minTriggerBytes, boolea
     public CollectorOptions withVerify(boolean v) { return new CollectorOptions(growthFactor, minTriggerBytes, v, extra); }
     public CollectorOptions withGrowthFactor(double g) { return new CollectorOptions(g, minTriggerBytes, verify, extra); }
     public CollectorOptions withMinTrigger(long b) { return new CollectorOptions(growthFactor, b, verify, extra); }
+    public CollectorOptions withExtra(Map<String, String> e) { return new CollectorOptions(growthFactor, minTriggerBytes, verify, e); }
 }

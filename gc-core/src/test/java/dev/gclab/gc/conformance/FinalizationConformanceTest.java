@@ -22,6 +22,8 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.gclab.gc.spi.CollectionOutcome;
+
 /**
  * The conformance kit for finalizers (PEP 442) and weak references: every registered collector runs
  * every test. Rules that differ by collector are stated where they are tested:
@@ -31,11 +33,11 @@ import static org.junit.jupiter.api.Assertions.*;
  *       garbage at a collection, where all weak-reference callbacks run before all finalizers;</li>
  *   <li><b>list order of finalizers</b>: rc runs them in the order of CPython's unreachable list
  *       (allocation order for young objects); a tracing collector in registration order;</li>
- *   <li><b>garbage made by a finalizer</b>: under rc it is young and unrelated to the collection that
- *       ran the finalizer (CPython), so a later collection frees it; a tracing collector re-marks
- *       after finalizers, so it may already free it in the same collection. Both free it by the
- *       second collection.</li>
  * </ul>
+ * Garbage that a finalizer or callback makes out of live objects (or allocates) waits for the next
+ * collection under every collector (CPython's rule: it is not in this collection's unreachable set),
+ * and no object is ever freed without its finalizer having run or with a live weak reference to it
+ * left uncleared.
  * Everything else — once-only finalization, resurrection, which weak references are cleared and
  * which callbacks run, newest-first order, exceptions, {@code withFinalizer}, legacy finalizers,
  * finalizer order knobs — is the same rule for all.
@@ -333,5 +335,225 @@ class FinalizationConformanceTest {
             heap.close();
             heap = null;
         }
+    }
+
+    // ---- regressions of the stress-found defects, and the rules they broke
+
+    /** A weak reference to an object nobody has stored: the object dies (rc: when newWeakRef lets go; tracing: at the collection), the weak reference is cleared and its callback runs. */
+    @ParameterizedTest
+    @MethodSource("collectors")
+    void aWeakReferenceToANeverStoredObjectIsClearedWhenItDies(String c) {
+        start(c);
+        long x = obj("x");
+        long w = fin.newWeakRef(m, x, wr -> events.add("CB, cleared=" + (fin.weakRefGet(wr) == 0)));
+        m.setGlobal(m.global("w"), w);
+        collect();
+        assertEquals(0, fin.weakRefGet(m.getGlobal(m.global("w"))));
+        assertEquals(List.of("CB, cleared=true"), events);
+        assertEquals(1, heap.objectCount(), "only the weak reference is left");
+    }
+
+    /** withFinalizer on an object that dies at once: the cleanup is not lost. */
+    @ParameterizedTest
+    @MethodSource("collectors")
+    void aWithFinalizerCleanupOnANeverStoredObjectRuns(String c) {
+        start(c);
+        FinalizeHandle f = fin.withFinalizer(m, obj("x"), () -> events.add("cleanup"));
+        collect();
+        collect();
+        assertEquals(List.of("cleanup"), events);
+        assertFalse(f.isAlive());
+        assertEquals(0, heap.objectCount());
+    }
+
+    /**
+     * x's finalizer drops y, which has a finalizer and a weak reference with a callback. y is never freed
+     * unfinalized or with its weak reference uncleared: rc frees it by count inside x's finalizer; a
+     * tracing collector keeps it for the next collection (it was live when this one looked).
+     */
+    @ParameterizedTest
+    @MethodSource("collectors")
+    void anObjectAFinalizerDropsIsFinalizedAndItsWeakReferencesClearedBeforeItIsFreed(String c) {
+        start(c);
+        int ga = m.global("a"), gy = m.global("y"), gw = m.global("w");
+        long y = obj("y");
+        m.setGlobal(gy, y);
+        fin.registerFinalizer(y, o -> events.add("F(y), intact=" + heap.isObject(o)));
+        m.setGlobal(gw, fin.newWeakRef(m, m.getGlobal(gy), w -> events.add("CB(y)")));
+        long x = obj("x");
+        m.setGlobal(ga, x);
+        fin.registerFinalizer(x, o -> { events.add("F(x)"); m.setGlobal(gy, 0); });
+        m.setGlobal(ga, 0);
+        collect();
+        if (heap.isObject(y)) {
+            assertEquals(List.of("F(x)"), events, "a tracing collector: y waits");
+            assertEquals(y, fin.weakRefGet(m.getGlobal(gw)), "its weak reference is still valid");
+        }
+        collect();
+        assertFalse(heap.isObject(y));
+        assertEquals(0, fin.weakRefGet(m.getGlobal(gw)));
+        assertEquals(java.util.Set.of("F(x)", "F(y), intact=true", "CB(y)"), java.util.Set.copyOf(events));
+        assertEquals(3, events.size(), "each ran once: " + events);
+    }
+
+    /** Garbage r <-> x and r -> v: x reaches v through r, so v's finalizer comes after both of theirs (one cycle: list order inside it). */
+    @ParameterizedTest
+    @MethodSource("collectors")
+    void topologicalOrderRunsACycleBeforeWhatItReaches(String c) {
+        start(c);
+        fin.setOrder(FinalizerOrder.TOPOLOGICAL);
+        m.pushFrame(3);
+        long r = obj("r");
+        m.setLocal(0, r);
+        long x = obj("x");
+        m.setLocal(1, x);
+        long v = obj("v");
+        m.setLocal(2, v);
+        m.setRef(r, 0, x);
+        m.setRef(x, 0, r);
+        m.setRef(r, 1, v);
+        finalizer(r);
+        finalizer(x);
+        finalizer(v);
+        m.popFrame();
+        collect();
+        assertEquals(List.of("F(r)", "F(x)", "F(v)"), events);
+    }
+
+    /** Two unrelated chains a -> b and c -> d: referrers first, and list order between the chains. */
+    @ParameterizedTest
+    @MethodSource("collectors")
+    void topologicalOrderKeepsListOrderBetweenUnrelatedObjects(String c) {
+        start(c);
+        fin.setOrder(FinalizerOrder.TOPOLOGICAL);
+        m.pushFrame(4);
+        long[] o = new long[4];
+        String[] n = {"a", "b", "c", "d"};
+        for (int i = 0; i < 4; i++) { o[i] = obj(n[i]); m.setLocal(i, o[i]); }
+        m.setRef(o[0], 0, o[1]);
+        m.setRef(o[2], 0, o[3]);
+        m.setRef(o[3], 0, o[2]); // c <-> d: a cycle of its own
+        m.setRef(o[1], 1, o[1]); // b refers to itself
+        m.setRef(o[0], 1, o[0]); // and so does a: under rc all four are cyclic garbage
+        for (int i = 3; i >= 0; i--) finalizer(o[i]); // registration order d, c, b, a
+        m.popFrame();
+        collect();
+        assertTrue(events.indexOf("F(a)") < events.indexOf("F(b)"), "a reaches b: " + events);
+        assertEquals(4, events.size(), events.toString());
+    }
+
+    /** A finalizer that makes cyclic garbage during a full collection: with --verify, no false alarm; the garbage goes at the next collection. */
+    @ParameterizedTest
+    @MethodSource("collectors")
+    void garbageMadeByAFinalizerDuringAFullCollectionPassesVerification(String c) {
+        start(c);
+        int g0 = m.global("g0"), g1 = m.global("g1");
+        long x = obj("x");
+        m.setGlobal(g0, x);
+        m.setRef(x, 0, x);
+        long y = obj("y");
+        m.setGlobal(g1, y);
+        m.setRef(y, 0, y);
+        fin.registerFinalizer(y, o -> m.setGlobal(g0, 0)); // drops x: a self-cycle, now garbage
+        m.setGlobal(g1, 0);
+        collect(); // verify is on: must not report x
+        assertTrue(heap.isObject(x), "x was live when the collection looked: it waits for the next one");
+        collect();
+        assertEquals(0, heap.objectCount());
+    }
+
+    /** An unraisable hook that throws never aborts a collection (nor a count death, nor close); the heap stays consistent. */
+    @ParameterizedTest
+    @MethodSource("collectors")
+    void aThrowingUnraisableHookNeverAbortsACollection(String c) {
+        start(c);
+        fin.setUnraisableHook((where, e) -> { throw new IllegalStateException("hook broke on " + e.getMessage()); });
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        System.setErr(new java.io.PrintStream(err, true));
+        try {
+            long[] ab = cycle();
+            fin.registerFinalizer(ab[0], x -> { throw new IllegalStateException("boom a"); });
+            fin.registerFinalizer(ab[1], x -> { throw new IllegalStateException("boom b"); });
+            m.setGlobal(m.global("w"), fin.newWeakRef(m, m.local(0), w -> { events.add("CB"); throw new IllegalStateException("boom cb"); }));
+            m.setGlobal(m.global("w2"), fin.newWeakRef(m, m.local(1), w -> events.add("CB2")));
+            fin.withFinalizer(m, m.local(1), () -> { events.add("cleanup"); throw new IllegalStateException("boom cleanup"); });
+            m.popFrame();
+            collect(); // verify is on: the heap is checked after it
+            collect();
+            assertEquals(java.util.Set.of("CB", "CB2", "cleanup"), java.util.Set.copyOf(events));
+            assertEquals(3, events.size(), "each callback and cleanup ran once: " + events);
+            assertEquals(2, heap.objectCount(), "a, b and the cleanup's weak reference are gone; the two weak references remain");
+            long x = obj("x");
+            m.setGlobal(m.global("keep"), x);
+            fin.withFinalizer(m, x, () -> { throw new IllegalStateException("boom at close"); });
+            collector.close();
+        } finally {
+            System.setErr(saved);
+        }
+        String printed = err.toString();
+        assertTrue(printed.contains("the unraisable hook threw"), printed);
+        assertEquals(2, printed.split("the unraisable hook threw", -1).length - 1, "once per collection (and once at close): " + printed);
+    }
+
+    /** A collection that resurrects all it found reports 0 collected (CPython counts after resurrection). */
+    @ParameterizedTest
+    @MethodSource("collectors")
+    void theOutcomeOfACollectionExcludesResurrectedObjects(String c) {
+        start(c);
+        int saved = m.global("saved");
+        long[] ab = cycle();
+        fin.registerFinalizer(ab[0], x -> m.setGlobal(saved, x));
+        m.popFrame();
+        collect();
+        CollectionOutcome o = collector.lastCollection();
+        assertEquals(2, o.unreachable(), o.toString());
+        assertEquals(0, o.collected(), o.toString());
+        assertEquals(0, o.returned(), "what gc.collect() returns");
+        m.setGlobal(saved, 0);
+        collect();
+        assertEquals(new CollectionOutcome(2, 2, 2, 0), collector.lastCollection(), "freed now, never finalized again");
+    }
+
+    /** DEBUG_SAVEALL (-o debug=saveall): garbage is kept in garbage(), alive and intact; finalizers still run. */
+    @ParameterizedTest
+    @MethodSource("collectors")
+    void saveAllKeepsGarbageAliveInTheGarbageList(String c) {
+        heap = new Heap(HeapConfig.of(32L << 20));
+        collector = CollectorRegistry.byName(c).create(heap, CollectorOptions.defaults().withVerify(true).withExtra(java.util.Map.of("debug", "saveall")));
+        m = new Mutator(heap, collector);
+        fin = collector.finalization();
+        node = heap.layouts().fixed("Node", "rr");
+        long[] ab = cycle();
+        finalizer(ab[0]);
+        m.popFrame();
+        collect();
+        assertEquals(List.of("F(a)"), events);
+        assertEquals(java.util.Set.of(ab[0], ab[1]), java.util.Set.copyOf(fin.garbage()));
+        assertEquals(ab[1], m.getRef(ab[0], 0));
+        assertEquals(2, collector.lastCollection().collected(), "counted as collected, as CPython does");
+        fin.setSaveAll(false);
+        collector.clearGarbage();
+        collect();
+        assertEquals(0, heap.objectCount());
+    }
+
+    /** weakref.finalize: atexit=false cleanups do not run at close; peek and detach give the registration. */
+    @ParameterizedTest
+    @MethodSource("collectors")
+    void withFinalizerAtexitPeekAndDetach(String c) {
+        start(c);
+        long x = obj("x");
+        m.setGlobal(m.global("keep"), x);
+        FinalizeHandle quiet = fin.withFinalizer(m, x, () -> events.add("quiet"), false);
+        FinalizeHandle loud = fin.withFinalizer(m, x, () -> events.add("loud"), true);
+        assertEquals(x, quiet.peek().orElseThrow().object());
+        FinalizeHandle gone = fin.withFinalizer(m, x, () -> "result");
+        assertEquals("result", gone.call());
+        assertTrue(gone.peek().isEmpty());
+        collector.close();
+        assertEquals(List.of("loud"), events);
+        assertTrue(quiet.isAlive(), "not run at close");
+        assertFalse(loud.isAlive());
     }
 }

@@ -268,16 +268,18 @@ public final class RcCollector implements Collector {
     }
 
     /**
-     * After a full detection every unreachable object is gone, except frozen ones (collections ignore
-     * the permanent generation) and, when finalizers, callbacks or cleanups ran during it, garbage they
+     * After a full detection every unreachable object is gone, except: objects dying by count (a
+     * finalizer in a count cascade ran this collection: they are being freed), the object whose
+     * allocation runs this collection (not stored yet), frozen objects (collections ignore the
+     * permanent generation), and, when finalizers, callbacks or cleanups ran during it, garbage they
      * made out of objects that were reachable (or allocated) then: those survived the partition as
      * reachable, so they are tracked now, and they wait for the next collection.
      */
     private java.util.function.LongPredicate mayRemainAfterFullDetection(boolean mutatorCodeRan) {
-        long inAllocation = allocating; // the new object whose allocation runs this collection
-        if (mutatorCodeRan) return obj -> obj == inAllocation || gens.isTracked(obj);
-        if (gens.size(Generations.PERMANENT) > 0) return obj -> obj == inAllocation || gens.listOf(obj) == Generations.PERMANENT;
-        return inAllocation == 0 ? null : obj -> obj == inAllocation;
+        long inAllocation = allocating;
+        boolean frozen = gens.size(Generations.PERMANENT) > 0;
+        return obj -> obj == inAllocation || gens.isDying(obj)
+            || (mutatorCodeRan ? gens.isTracked(obj) : frozen && gens.listOf(obj) == Generations.PERMANENT);
     }
 
     // ------------------------------------------------------------------ CPython's gc module surface
@@ -321,6 +323,12 @@ public final class RcCollector implements Collector {
     public void unfreeze() { gens.merge(Generations.PERMANENT, 2); }
 
     public int freezeCount() { return gens.size(Generations.PERMANENT); }
+
+    /** {@code gc.garbage} holds a count on each of its objects: clearing it drops them. */
+    @Override
+    public void clearGarbage() {
+        for (long obj : finalization.takeGarbage()) deaths.decrement(obj);
+    }
 
     public void addCallback(Callback cb) { callbacks.add(cb); }
     public void removeCallback(Callback cb) { callbacks.remove(cb); }
