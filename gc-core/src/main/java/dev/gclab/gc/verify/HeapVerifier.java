@@ -35,6 +35,8 @@ public final class HeapVerifier {
     private final HeapMemory memory;
     private final LayoutRegistry layouts;
     private final List<String> problems = new ArrayList<>();
+    /** Reused between verifications: one bit per 8-byte granule of the committed heap. */
+    private BitSet allocated, visited;
     private int problemCount;
     private java.util.function.Supplier<List<Long>> extraRoots = List::of;
 
@@ -81,9 +83,15 @@ public final class HeapVerifier {
     public Report verify(String when, boolean exact, LongPredicate mayRemain) {
         problems.clear();
         problemCount = 0;
-        BitSet allocated = new BitSet();
+        int granules = (int) (heap.committedBytes() >>> 3);
+        if (allocated == null || allocated.size() < granules) {
+            allocated = new BitSet(granules);
+            visited = new BitSet(granules);
+        } else {
+            allocated.clear();
+            visited.clear();
+        }
         long allocatedCount = scanSpans(allocated);
-        BitSet visited = new BitSet();
         long[] counts = trace(allocated, visited);
         if (exact && counts[0] != allocatedCount && mayRemain != null) {
             BitSet left = (BitSet) allocated.clone();
@@ -199,7 +207,10 @@ public final class HeapVerifier {
                 int word = layouts.isArray(lid) ? slot : layouts.refWord(lid, slot);
                 long ref = memory.getLong(ObjectModel.wordAddress(obj, word));
                 if (ref == 0) continue;
-                if (!check(allocated, ref, String.format("slot %d of object 0x%x (%s)", slot, obj, layouts.name(lid)))) continue;
+                if (!isAllocatedObject(allocated, ref)) {
+                    check(allocated, ref, String.format("slot %d of object 0x%x (%s)", slot, obj, layouts.name(lid))); // the message only when it fails
+                    continue;
+                }
                 if (!visited.get(granule(ref))) {
                     visited.set(granule(ref));
                     stack = push(stack, sp++, ref);
@@ -209,8 +220,12 @@ public final class HeapVerifier {
         return new long[] {count, bytes};
     }
 
+    private boolean isAllocatedObject(BitSet allocated, long ref) {
+        return memory.contains(ref) && (ref & 7) == 0 && allocated.get(granule(ref));
+    }
+
     private boolean check(BitSet allocated, long ref, String where) {
-        if (memory.contains(ref) && (ref & 7) == 0 && allocated.get(granule(ref))) return true;
+        if (isAllocatedObject(allocated, ref)) return true;
         Span s = heap.spanOf(ref);
         String why;
         if (s == null) why = "outside every in-use span";

@@ -8,42 +8,53 @@ import dev.gclab.heap.Heap;
 import dev.gclab.heap.HeapConfig;
 import dev.gclab.heap.Mutator;
 import dev.gclab.heap.object.LayoutRegistry;
-import dev.gclab.heap.span.Span;
 
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * A seeded random mutator program run side by side on the simulated heap (through a real collector)
- * and on the {@link ReferenceModel}. After every collection it checks that no object the model can
- * reach was freed and that every reachable object's slots agree; after an explicit full collection,
- * that exactly the reachable objects are left. Every failure message carries the seed.
+ * and on the {@link ReferenceModel}. Objects are model ids; the heap address of an id is looked up at
+ * each use (valid until the next safe point), so the program runs unchanged on collectors that move
+ * objects. After every collection (young, full or an incremental cycle) the model walks the heap from
+ * the roots and checks every reachable object's layout, data and references, renaming ids that moved;
+ * pinned objects must not have moved; weak references must point at their referent while it is
+ * reachable and be cleared once it is gone; after an explicit full collection exactly the reachable
+ * objects are left. Every failure message carries the seed, the collector and its options.
  */
 final class MutatorProgram {
+    private static final String[] FIXED = {"one", "r", "two", "rr", "mixed", "rdrd", "leaf", "dd", "wide", "rrrrrdrr"};
+
     private final long seed;
     private final SplittableRandom rnd;
     private final CollectorProvider provider;
+    private final Map<String, String> variant;
     private final int operations;
 
     private Heap heap;
     private Mutator m;
     private Collector collector;
-    private final ReferenceModel model = new ReferenceModel();
-    /** Weak reference object -> its referent when created. */
-    private final java.util.Map<Long, Long> weakReferent = new java.util.HashMap<>();
+    private ReferenceModel model;
+    private int[] fixed;
+    private int[] fixedData;
+    /** Weak reference id -> referent id (0 once the model knows it is gone). */
+    private final Map<Integer, Integer> weakReferent = new HashMap<>();
     /** Finalizer runs per registration token: each must be 0 or 1. */
-    private final java.util.Map<Integer, Integer> finalizerRuns = new java.util.HashMap<>();
+    private final Map<Integer, Integer> finalizerRuns = new HashMap<>();
+    /** Pinned ids and the address they were pinned at. */
+    private final Map<Integer, Long> pinned = new HashMap<>();
     private int tokens;
-    private int[] layouts;
     private final int globals = 4;
     private long lastCycles;
     private int step;
     private String lastOp = "";
 
-    MutatorProgram(CollectorProvider provider, long seed, int operations) {
+    MutatorProgram(CollectorProvider provider, Map<String, String> variant, long seed, int operations) {
         this.provider = provider;
+        this.variant = variant;
         this.seed = seed;
         this.rnd = new SplittableRandom(seed);
         this.operations = operations;
@@ -55,22 +66,25 @@ final class MutatorProgram {
         if (rnd.nextInt(4) == 0) config = config.withMarkBits(dev.gclab.heap.MarkBits.HEADER);
         heap = new Heap(config);
         try {
-            collector = provider.create(heap, CollectorOptions.defaults().withVerify(true).withMinTrigger((32 << 10) + rnd.nextInt(64 << 10)));
+            collector = provider.create(heap, CollectorOptions.defaults().withVerify(true)
+                .withMinTrigger((32 << 10) + rnd.nextInt(64 << 10)).withExtra(variant));
             m = new Mutator(heap, collector);
-            layouts = new int[] {
-                heap.layouts().fixed("one", "r"), heap.layouts().fixed("two", "rr"), heap.layouts().fixed("mixed", "rdrd"),
-                heap.layouts().fixed("leaf", "dd")};
-            for (int g = 0; g < globals; g++) {
-                m.global("g" + g);
+            model = new ReferenceModel(globals);
+            fixed = new int[FIXED.length / 2];
+            fixedData = new int[fixed.length];
+            for (int i = 0; i < fixed.length; i++) {
+                fixed[i] = heap.layouts().fixed(FIXED[2 * i], FIXED[2 * i + 1]);
+                fixedData[i] = heap.layouts().fixedDataCount(fixed[i]);
             }
+            for (int g = 0; g < globals; g++) m.global("g" + g);
             for (step = 0; step < operations; step++) {
                 operation();
-                afterPossibleCollection(0);
+                afterPossibleCollection();
             }
             lastOp = "final collect";
             collector.collect(GcCause.EXPLICIT);
             lastCycles = collector.stats().cycles();
-            compare(true, 0);
+            compare(true);
             return "cycles=" + lastCycles + " allocations=" + heap.counters().allocations;
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(context() + ": " + e.getMessage(), e);
@@ -80,87 +94,117 @@ final class MutatorProgram {
     }
 
     private String context() {
-        return "collector " + provider.name() + ", seed " + seed + " (rerun: -Dgclab.diff.seed=" + seed + " -Dgclab.diff.collector="
-            + provider.name() + "), step " + step + " (" + lastOp + ")";
+        return "collector " + provider.name() + (variant.isEmpty() ? "" : " " + variant) + ", seed " + seed
+            + " (rerun: -Dgclab.diff.seed=" + seed + " -Dgclab.diff.collector=" + provider.name()
+            + (variant.isEmpty() ? "" : " -Dgclab.diff.options=" + String.join(",", variant.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()))
+            + "), step " + step + " (" + lastOp + ")";
     }
+
+    private long a(int id) { return model.address(id); }
 
     private void operation() {
         int r = rnd.nextInt(100);
         if (r < 30) allocate();
-        else if (r < 52) link();
-        else if (r < 60) readCheck();
-        else if (r < 66) pushFrame();
-        else if (r < 71) popFrame();
-        else if (r < 81) setRoot();
-        else if (r < 86) newHandle();
-        else if (r < 91) releaseHandle();
-        else if (r < 94) dataWrite();
-        else if (r < 96) weakRef();
-        else if (r < 97) registerFinalizer();
-        else {
+        else if (r < 51) link();
+        else if (r < 58) readCheck();
+        else if (r < 64) pushFrame();
+        else if (r < 69) popFrame();
+        else if (r < 79) setRoot();
+        else if (r < 83) newHandle();
+        else if (r < 87) releaseHandle();
+        else if (r < 90) dataWrite();
+        else if (r < 92) weakRef();
+        else if (r < 93) registerFinalizer();
+        else if (r < 96) pinOrUnpin();
+        else if (r < 97) {
+            lastOp = "collectYoung";
+            collector.collectYoung(GcCause.EXPLICIT);
+        } else if (r < 98) {
+            lastOp = "incrementalStep";
+            collector.incrementalStep(1 + rnd.nextInt(200));
+        } else {
             lastOp = "collect";
             collector.collect(GcCause.EXPLICIT);
+            lastCycles = collector.stats().cycles();
+            compare(true);
         }
     }
 
     private void allocate() {
         long obj;
-        int k = rnd.nextInt(10);
-        if (k < 6) {
-            obj = m.allocate(layouts[rnd.nextInt(layouts.length)]);
-            lastOp = "allocate fixed";
-        } else if (k < 8) {
-            obj = m.allocateArray(LayoutRegistry.REF_ARRAY, rnd.nextInt(9));
-            lastOp = "allocate ref[]";
-        } else if (k < 9) {
-            obj = m.allocateArray(LayoutRegistry.BYTE_ARRAY, rnd.nextInt(rnd.nextInt(10) == 0 ? 40000 : 60));
-            lastOp = "allocate byte[]";
+        int layout, length = 0, k = rnd.nextInt(100);
+        if (k < 60) {
+            int f = rnd.nextInt(fixed.length);
+            layout = fixed[f];
+            lastOp = "allocate " + heap.layouts().name(layout);
+            obj = m.allocate(layout);
+        } else if (k < 85) {
+            layout = LayoutRegistry.REF_ARRAY;
+            length = rnd.nextInt(9);
+            lastOp = "allocate ref[" + length + "]";
+            obj = m.allocateArray(layout, length);
+        } else if (k < 99) {
+            layout = LayoutRegistry.BYTE_ARRAY;
+            length = rnd.nextInt(rnd.nextInt(10) == 0 ? 40000 : 60);
+            lastOp = "allocate byte[" + length + "]";
+            obj = m.allocateArray(layout, length);
         } else {
-            obj = m.allocateArray(LayoutRegistry.REF_ARRAY, 5000 + rnd.nextInt(2000)); // a large object
-            lastOp = "allocate large ref[]";
+            layout = LayoutRegistry.REF_ARRAY;
+            length = 4200 + rnd.nextInt(1000); // a large object: a span of its own
+            lastOp = "allocate large ref[" + length + "]";
+            obj = m.allocateArray(layout, length);
         }
-        afterPossibleCollection(obj);
-        model.allocate(obj, m.refSlots(obj));
+        afterPossibleCollection();
+        int old = model.idAt(obj);
+        if (old != 0 && model.reachable()[old]) {
+            throw new AssertionError(String.format("reachable object #%d at 0x%x was freed: its address was handed out again", old, obj));
+        }
+        int id = model.allocate(obj, layout, length, m.refSlots(obj), heap.layouts().isArray(layout) ? 0 : heap.layouts().fixedDataCount(layout));
         // Root it or hang it off a reachable object; sometimes drop it at once (instant garbage).
         int where = rnd.nextInt(4);
         if (where == 0 && model.topFrameSize() > 0) {
             int slot = rnd.nextInt(model.topFrameSize());
-            m.setLocal(slot, obj);
-            model.setLocal(slot, obj);
+            m.setLocal(slot, a(id));
+            model.setLocal(slot, id);
         } else if (where == 1) {
             int g = rnd.nextInt(globals);
-            m.setGlobal(g, obj);
-            model.setGlobal(g, obj);
+            m.setGlobal(g, a(id));
+            model.setGlobal(g, id);
         } else if (where == 2) {
-            long holder = pickWithSlots();
+            int holder = pickWithSlots();
             if (holder != 0) {
                 int slot = rnd.nextInt(model.refSlots(holder));
-                m.setRef(holder, slot, obj);
-                model.setRef(holder, slot, obj);
+                m.setRef(a(holder), slot, a(id));
+                model.setRef(holder, slot, id);
             }
         }
     }
 
     private void link() {
         lastOp = "link";
-        long from = pickWithSlots();
+        int from = pickWithSlots();
         if (from == 0) return;
-        long to = rnd.nextInt(5) == 0 ? 0 : pick();
+        int to = rnd.nextInt(5) == 0 ? 0 : pick();
         int slot = rnd.nextInt(model.refSlots(from));
-        m.setRef(from, slot, to);
+        m.setRef(a(from), slot, a(to));
         model.setRef(from, slot, to);
     }
 
     private void readCheck() {
         lastOp = "read";
-        long obj = pick();
-        if (obj == 0) return;
-        int n = model.refSlots(obj);
-        if (m.refSlots(obj) != n) throw new AssertionError("object 0x" + Long.toHexString(obj) + " has " + m.refSlots(obj) + " slots, model " + n);
+        int id = pick();
+        if (id == 0) return;
+        long obj = a(id);
+        int n = model.refSlots(id);
+        if (m.refSlots(obj) != n) throw new AssertionError(String.format("object #%d at 0x%x has %d slots, model %d", id, obj, m.refSlots(obj), n));
         for (int i = 0; i < n; i++) {
-            if (m.getRef(obj, i) != model.getRef(obj, i)) {
-                throw new AssertionError(String.format("object 0x%x slot %d: heap 0x%x, model 0x%x", obj, i, m.getRef(obj, i), model.getRef(obj, i)));
+            long h = m.getRef(obj, i);
+            if (h != a(model.getRef(id, i))) {
+                throw new AssertionError(String.format("object #%d at 0x%x slot %d: heap 0x%x, model #%d at 0x%x", id, obj, i, h, model.getRef(id, i), a(model.getRef(id, i))));
             }
+        }
+        for (int d = 0; d < model.dataWords(id); d++) {
+            if (m.getLong(obj, d) != model.getData(id, d)) throw new AssertionError(String.format("object #%d data word %d: heap %d, model %d", id, d, m.getLong(obj, d), model.getData(id, d)));
         }
     }
 
@@ -181,24 +225,24 @@ final class MutatorProgram {
 
     private void setRoot() {
         lastOp = "setRoot";
-        long v = rnd.nextInt(4) == 0 ? 0 : pick();
+        int v = rnd.nextInt(4) == 0 ? 0 : pick();
         if (rnd.nextBoolean() && model.topFrameSize() > 0) {
             int slot = rnd.nextInt(model.topFrameSize());
-            m.setLocal(slot, v);
+            m.setLocal(slot, a(v));
             model.setLocal(slot, v);
         } else {
             int g = rnd.nextInt(globals);
-            m.setGlobal(g, v);
+            m.setGlobal(g, a(v));
             model.setGlobal(g, v);
         }
     }
 
     private void newHandle() {
         lastOp = "newHandle";
-        long obj = pick();
-        if (obj == 0) return;
-        int h = m.newHandle(obj);
-        model.newHandle(h, obj);
+        int id = pick();
+        if (id == 0) return;
+        int h = m.newHandle(a(id));
+        model.newHandle(h, id);
     }
 
     private void releaseHandle() {
@@ -215,124 +259,124 @@ final class MutatorProgram {
         }
     }
 
+    private void dataWrite() {
+        lastOp = "data";
+        int id = pick();
+        if (id == 0 || model.dataWords(id) == 0) return;
+        int d = rnd.nextInt(model.dataWords(id));
+        long v = rnd.nextLong();
+        m.setLong(a(id), d, v);
+        model.setData(id, d, v);
+    }
+
     private void weakRef() {
         lastOp = "newWeakRef";
-        long referent = pick();
+        int referent = pick();
         if (referent == 0) return;
-        long w = collector.finalization().newWeakRef(m, referent, rnd.nextBoolean() ? null : wr -> { });
-        afterPossibleCollection(w);
-        model.allocate(w, 0);
-        weakReferent.put(w, model.contains(referent) ? referent : 0);
+        long w = collector.finalization().newWeakRef(m, a(referent), rnd.nextBoolean() ? null : wr -> { });
+        afterPossibleCollection();
+        int wid = model.allocate(w, collector.finalization().weakRefLayout(), 0, 0, 0); // its words are checked apart
+        weakReferent.put(wid, referent);
         int g = rnd.nextInt(globals);
         m.setGlobal(g, w);
-        model.setGlobal(g, w);
+        model.setGlobal(g, wid);
     }
 
     private void registerFinalizer() {
         lastOp = "registerFinalizer";
-        long obj = pick();
-        if (obj == 0) return;
+        int id = pick();
+        if (id == 0) return;
         int token = tokens++;
         finalizerRuns.put(token, 0);
-        collector.finalization().registerFinalizer(obj, x -> {
+        collector.finalization().registerFinalizer(a(id), x -> {
             if (finalizerRuns.merge(token, 1, Integer::sum) > 1) throw new AssertionError("a finalizer ran twice (token " + token + ")");
         });
     }
 
-    private void dataWrite() {
-        lastOp = "data";
-        long obj = pick();
-        if (obj == 0) return;
-        int lid = m.layoutOf(obj);
-        if (lid == layouts[2] || lid == layouts[3]) {
-            long v = rnd.nextLong();
-            m.setLong(obj, 1, v);
-            if (m.getLong(obj, 1) != v) throw new AssertionError("data word lost");
+    private void pinOrUnpin() {
+        if (!pinned.isEmpty() && rnd.nextBoolean()) {
+            lastOp = "unpin";
+            List<Integer> ids = new ArrayList<>(pinned.keySet());
+            int id = ids.get(rnd.nextInt(ids.size()));
+            pinned.remove(id);
+            if (model.reachable()[id]) m.unpin(a(id));
+            return;
         }
+        lastOp = "pin";
+        int id = pick();
+        if (id == 0) return;
+        m.pin(a(id));
+        pinned.put(id, a(id));
     }
 
     /** A reachable object: a random root, then up to three random steps along its references. */
-    private long pick() {
-        List<Long> roots = model.roots();
-        if (roots.isEmpty()) return 0;
-        long cur = roots.get(rnd.nextInt(roots.size()));
+    private int pick() {
+        int[] roots = model.roots();
+        if (model.rootCount() == 0) return 0;
+        int cur = roots[rnd.nextInt(model.rootCount())];
         for (int steps = rnd.nextInt(4); steps > 0; steps--) {
             int n = model.refSlots(cur);
             if (n == 0) break;
-            long next = model.getRef(cur, rnd.nextInt(n));
+            int next = model.getRef(cur, rnd.nextInt(n));
             if (next == 0) break;
             cur = next;
         }
         return cur;
     }
 
-    private long pickWithSlots() {
+    private int pickWithSlots() {
         for (int tries = 0; tries < 4; tries++) {
-            long o = pick();
+            int o = pick();
             if (o != 0 && model.refSlots(o) > 0) return o;
         }
         return 0;
     }
 
-    /**
-     * Compares heap and model if a collection ran since the last look. {@code newObject} was just
-     * allocated (after that collection) and is not in the model yet: its address may be a reused one.
-     */
-    private void afterPossibleCollection(long newObject) {
-        if (newObject != 0 && model.contains(newObject)) {
-            // A collector that frees by count (rc) frees between collections: the address was reused.
-            if (model.reachable().contains(newObject)) {
-                throw new AssertionError(String.format("reachable object 0x%x was freed: its address was handed out again", newObject));
-            }
-            model.forget(newObject);
-            weakReferent.remove(newObject);
-            weakReferent.replaceAll((w, r) -> r == newObject ? 0L : r); // that referent died
-        }
+    /** Compares heap and model if a collection ran since the last look. */
+    private void afterPossibleCollection() {
         long cycles = collector.stats().cycles();
         if (cycles != lastCycles) {
             lastCycles = cycles;
-            compare(false, newObject);
+            compare(false);
         }
     }
 
-    private void compare(boolean exact, long newObject) {
-        Set<Long> reachable = model.reachable();
-        Set<Long> allocated = new HashSet<>();
-        for (int i = 0; i < heap.spanCount(); i++) {
-            Span s = heap.span(i);
-            for (int idx = 0; idx < s.nelems; idx++) if (s.isAllocated(idx)) allocated.add(s.slotAddress(idx));
+    private void compare(boolean exact) {
+        int reachableCount = model.follow(heap);
+        boolean[] reachable = model.reachable();
+        for (Map.Entry<Integer, Long> p : new ArrayList<>(pinned.entrySet())) {
+            int id = p.getKey();
+            if (!reachable[id]) {
+                pinned.remove(id); // a pin does not keep its object alive
+                continue;
+            }
+            if (a(id) != p.getValue()) throw new AssertionError(String.format("pinned object #%d moved from 0x%x to 0x%x", id, p.getValue(), a(id)));
         }
-        allocated.remove(newObject);
-        for (long obj : reachable) {
-            if (!allocated.contains(obj)) throw new AssertionError(String.format("reachable object 0x%x was freed (after collection %d)", obj, lastCycles));
-            for (int i = 0; i < model.refSlots(obj); i++) {
-                long h = heap.memory().getLong(obj + 8 + 8L * wordOf(obj, i));
-                if (h != model.getRef(obj, i)) throw new AssertionError(String.format("object 0x%x slot %d: heap 0x%x, model 0x%x", obj, i, h, model.getRef(obj, i)));
+        for (Map.Entry<Integer, Integer> e : weakReferent.entrySet()) {
+            int w = e.getKey(), r = e.getValue();
+            if (!reachable[w]) continue;
+            long now = collector.finalization().weakRefGet(a(w));
+            if (r == 0) {
+                if (now != 0) throw new AssertionError(String.format("weak reference #%d points at 0x%x after its referent died", w, now));
+            } else if (reachable[r]) {
+                if (now != a(r)) throw new AssertionError(String.format("weak reference #%d points at 0x%x, not at its reachable referent #%d at 0x%x", w, now, r, a(r)));
+            } else if (now != 0) {
+                if (exact) throw new AssertionError(String.format("weak reference #%d still points at 0x%x after a full collection freed its referent #%d", w, now, r));
+                if (model.isDead(r) || now != a(r) || !heap.isObject(now)) {
+                    throw new AssertionError(String.format("weak reference #%d points at 0x%x: its unreachable referent #%d is %s", w, now, r,
+                        model.isDead(r) ? "gone (its address was reused)" : "at 0x" + Long.toHexString(a(r))));
+                }
+            } else {
+                e.setValue(0);
             }
         }
-        weakReferent.replaceAll((w, r) -> allocated.contains(r) ? r : 0L); // referents freed since
-        for (long w : reachable) {
-            Long expected = weakReferent.get(w);
-            if (expected == null) continue;
-            long now = collector.finalization().weakRefGet(w);
-            if (now != 0 && now != expected) throw new AssertionError(String.format("weak reference 0x%x points at 0x%x, not its referent 0x%x", w, now, expected));
-            if (now != 0 && !allocated.contains(now)) throw new AssertionError(String.format("weak reference 0x%x points at freed 0x%x", w, now));
-            if (now == 0 && expected != 0 && reachable.contains(expected)) {
-                throw new AssertionError(String.format("weak reference 0x%x was cleared while its referent 0x%x is reachable", w, expected));
+        if (exact) {
+            long allocated = heap.objectCount();
+            if (allocated != reachableCount) {
+                throw new AssertionError((allocated - reachableCount) + " unreachable objects survived a full collection (" + allocated + " allocated, " + reachableCount + " reachable)");
             }
+            model.forgetUnreachable(reachable);
+            weakReferent.replaceAll((w, r) -> r != 0 && reachable[r] ? r : 0);
         }
-        if (exact && allocated.size() != reachable.size()) {
-            Set<Long> extra = new HashSet<>(allocated);
-            extra.removeAll(reachable);
-            throw new AssertionError(extra.size() + " unreachable objects survived a full collection, e.g. 0x" + Long.toHexString(extra.iterator().next()));
-        }
-        model.retainOnly(allocated);
-        weakReferent.keySet().retainAll(allocated);
-        weakReferent.replaceAll((w, r) -> allocated.contains(r) ? r : 0L);
-    }
-
-    private int wordOf(long obj, int slot) {
-        int lid = heap.layoutOf(obj);
-        return heap.layouts().isArray(lid) ? slot : heap.layouts().refWord(lid, slot);
     }
 }
