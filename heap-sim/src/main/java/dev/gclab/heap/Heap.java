@@ -13,12 +13,14 @@ import dev.gclab.heap.span.PageHeap;
 import dev.gclab.heap.span.SizeClasses;
 import dev.gclab.heap.span.Span;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The simulated heap: memory, spans, layouts, side tables, roots and handles, with no collection
- * policy of its own.
+ * The simulated heap: memory, spaces, spans, layouts, side tables, roots and handles, with no
+ * collection policy of its own.
  *
  * <p>Design. Memory ({@link HeapMemory}) is committed in 64 MiB chunks up to a fixed maximum. The
  * {@link PageHeap} cuts it into 8 KiB pages and hands out runs of pages as {@link Span}s, and maps
@@ -26,15 +28,22 @@ import java.util.List;
  * rounded up to one of 67 size classes; a span holds objects of one class and one "scan kind": spans
  * of objects without references ({@code noScan}: byte and long arrays, data-only layouts) are kept
  * apart, as Go does, so marking can blacken such objects without reading them. A span class is
- * {@code sizeClass << 1 | noScan}. Each span class has a current span that allocation takes slots
- * from (trailing-zero count over the complement of the alloc bits), and a list of partially free
- * spans to take the next one from; when none is left a fresh span comes from the page heap. Large
- * objects get a span of their own.
+ * {@code sizeClass << 1 | noScan}. Large objects get a span of their own.
+ *
+ * <p>Spaces. Every span belongs to a {@link Space}, which a collector declares ({@link #defineSpace});
+ * space 0 ({@value #MAIN_SPACE}) always exists. Each space has, per span class, a current span that
+ * allocation takes slots from (trailing-zero count over the complement of the alloc bits) and a list
+ * of partly free spans to take the next one from; when none is left a fresh span comes from the page
+ * heap — from the space's reserved address range if it has one. The mutator allocates in the mutator
+ * space ({@link #setMutatorSpace}); a collector that moves objects allocates their copies in a target
+ * space with {@link #copy}, which is counted as copying, never as mutator allocation, and never
+ * triggers a collection.
  *
  * <p>Occupancy. {@link #inUseBytes()} is the sum of slot sizes of all objects in use (allocated since
- * the last sweep plus survivors); a collector sets {@link #setCollectionTrigger(long) the trigger},
- * and the mutator calls the collector when occupancy reaches it. Sweeping (the collector's) reports
- * back through {@link #sweptSpan(Span, int)} and {@link #finishSweep()}.
+ * the last sweep plus survivors), and each space keeps its own; a collector sets
+ * {@link #setCollectionTrigger(long) the trigger}, and the mutator calls the collector when occupancy
+ * reaches it. Sweeping (the collector's) reports back through {@link #sweptSpan(Span, int)} and
+ * {@link #finishSweep()}; a span left empty by a sweep or a single free goes back to the page heap.
  *
  * <p>Metadata. Alloc, mark and pin bits live in each span, indexed by slot. Anything else a collector
  * needs per address (counts, cards, forwarding, finalized bits) is declared as a
@@ -43,7 +52,8 @@ import java.util.List;
  * {@link HeapConfig#markBits()}.
  */
 public final class Heap implements AutoCloseable {
-    private static final int SPAN_CLASSES = SizeClasses.COUNT << 1;
+    public static final String MAIN_SPACE = "main";
+    public static final int MAX_SPACES = 16;
 
     private final HeapConfig config;
     private final HeapMemory memory;
@@ -54,9 +64,11 @@ public final class Heap implements AutoCloseable {
     private final WorkCounters counters = new WorkCounters();
     private final List<SideMetadata> sideTables = new ArrayList<>();
 
-    private final Span[] current = new Span[SPAN_CLASSES];
-    private final Span[][] partial = new Span[SPAN_CLASSES][];
-    private final int[] partialCount = new int[SPAN_CLASSES];
+    private final Space[] spaces = new Space[MAX_SPACES];
+    private int spaceCount;
+    /** Where the mutator allocates, and its current spans (the fast path reads these two fields). */
+    private Space mutatorSpace;
+    private Span[] current;
     private Span[] spans = new Span[64];
     private int spanCount;
 
@@ -69,7 +81,7 @@ public final class Heap implements AutoCloseable {
         this.config = config;
         this.memory = new HeapMemory(config.maxBytes());
         this.pages = new PageHeap(memory);
-        for (int i = 0; i < SPAN_CLASSES; i++) partial[i] = new Span[4];
+        setMutatorSpace(defineSpace(MAIN_SPACE));
     }
 
     public HeapConfig config() { return config; }
@@ -92,6 +104,47 @@ public final class Heap implements AutoCloseable {
 
     /** The span holding {@code address}, or null. */
     public Span spanOf(long address) { return pages.spanOf(address); }
+
+    // ---- spaces ----
+
+    /** Declares a space whose spans take pages anywhere. */
+    public Space defineSpace(String name) { return addSpace(name, null); }
+
+    /**
+     * Declares a space that reserves {@code bytes} (rounded up to whole 8 KiB pages) of contiguous
+     * addresses now: its spans come only from there, and no other space's do.
+     *
+     * @throws OutOfHeapException if the heap cannot hold the reservation
+     */
+    public Space defineSpace(String name, long bytes) {
+        int npages = (int) ((bytes + SizeClasses.PAGE_BYTES - 1) >>> SizeClasses.PAGE_SHIFT);
+        PageHeap.Range r = pages.reserve(npages);
+        if (r == null) throw new OutOfHeapException(maxBytes(), committedBytes(), inUseBytes, (long) npages << SizeClasses.PAGE_SHIFT, "space '" + name + "'");
+        growSideTables();
+        return addSpace(name, r);
+    }
+
+    private Space addSpace(String name, PageHeap.Range range) {
+        if (spaceCount == MAX_SPACES) throw new IllegalStateException("too many spaces (max " + MAX_SPACES + ")");
+        for (int i = 0; i < spaceCount; i++) {
+            if (spaces[i].name.equals(name)) throw new IllegalArgumentException("space '" + name + "' is already defined");
+        }
+        Space s = new Space(spaceCount, name, range);
+        spaces[spaceCount++] = s;
+        return s;
+    }
+
+    public int spaceCount() { return spaceCount; }
+    public Space space(int id) { return spaces[id]; }
+    /** The space {@code span} belongs to. */
+    public Space spaceOf(Span span) { return spaces[span.space]; }
+    public Space mutatorSpace() { return mutatorSpace; }
+
+    /** Makes the mutator allocate in {@code space} from now on. */
+    public void setMutatorSpace(Space space) {
+        mutatorSpace = space;
+        current = space.current;
+    }
 
     /** Creates a side table for {@code spec}, kept as large as the committed heap. */
     public SideTable sideTable(SideMetadataSpec spec) {
@@ -127,9 +180,11 @@ public final class Heap implements AutoCloseable {
         return words * Long.BYTES;
     }
 
+    // ---- allocation ----
+
     /**
-     * Allocates an object of a fixed layout and writes its header; the rest of it is zero. No
-     * collection is run here: the mutator polls the collector first.
+     * Allocates an object of a fixed layout in the mutator space and writes its header; the rest of it
+     * is zero. No collection is run here: the mutator polls the collector first.
      *
      * @param spanClass {@code layouts().fixedSpanClass(layoutId)}
      * @return the object's address, or 0 if the heap has no room (the caller collects and retries)
@@ -139,78 +194,127 @@ public final class Heap implements AutoCloseable {
     }
 
     /**
-     * Allocates an object of any layout ({@code size} bytes, as the layout registry computes it).
+     * Allocates an object of any layout ({@code size} bytes, as the layout registry computes it) in the
+     * mutator space.
      *
      * @return the object's address, or 0 if the heap has no room
      */
     public long allocate(int layoutId, int length, long size) {
+        long obj = allocateIn(mutatorSpace, layoutId, length, size);
+        if (obj != 0) {
+            counters.allocations++;
+            counters.allocatedBytes += slotBytes(obj);
+        }
+        return obj;
+    }
+
+    private long slotBytes(long obj) { return pages.spanOfHeapAddress(obj).elemSize; }
+
+    /** An object in {@code space}; the caller counts it (mutator allocation or copy). */
+    private long allocateIn(Space space, int layoutId, int length, long size) {
         int noScan = layouts.isNoScan(layoutId) ? 1 : 0;
         long header = ObjectModel.header(layoutId, length);
         if (size <= SizeClasses.MAX_SMALL_SIZE) {
-            return allocateSmall((SizeClasses.classOf(size) << 1) | noScan, header, size);
+            int spanClass = (SizeClasses.classOf(size) << 1) | noScan;
+            Span s = space.current[spanClass];
+            int slot = s == null ? -1 : s.nextFreeSlot();
+            if (slot < 0) {
+                s = refill(space, spanClass);
+                if (s == null) return 0;
+                slot = s.nextFreeSlot();
+            }
+            long offset = slot * s.elemSize;
+            return written(space, s, s.base + offset, s.segmentOffset + offset, header, s.needZero ? size : 0);
         }
         int npages = (int) ((size + SizeClasses.PAGE_BYTES - 1) >>> SizeClasses.PAGE_SHIFT);
-        Span s = newSpan(npages, 0, noScan != 0, (long) npages << SizeClasses.PAGE_SHIFT);
+        Span s = newSpan(space, npages, 0, noScan != 0, (long) npages << SizeClasses.PAGE_SHIFT);
         if (s == null) return 0;
         s.nextFreeSlot();
         if (s.needZero) memory.zero(s.base + ObjectModel.HEADER_BYTES, size - ObjectModel.HEADER_BYTES);
-        return initialized(s, s.base, s.segmentOffset, header, 0);
+        return written(space, s, s.base, s.segmentOffset, header, 0);
     }
 
-    /** The fast path: a slot from the span class's current span (Go's nextFreeFast), header, zeroing. */
+    /** The fast path: a slot from the mutator space's current span (Go's nextFreeFast), header, zeroing. */
     private long allocateSmall(int spanClass, long header, long size) {
         Span s = current[spanClass];
         int slot = s == null ? -1 : s.nextFreeSlot();
         if (slot < 0) return allocateFromNewSpan(spanClass, header, size);
         long offset = slot * s.elemSize;
-        long segOff = s.segmentOffset + offset;
-        return initialized(s, s.base + offset, segOff, header, s.needZero ? size : 0);
+        long obj = written(mutatorSpace, s, s.base + offset, s.segmentOffset + offset, header, s.needZero ? size : 0);
+        counters.allocations++;
+        counters.allocatedBytes += s.elemSize;
+        return obj;
     }
 
     private long allocateFromNewSpan(int spanClass, long header, long size) {
-        Span s = refill(spanClass);
+        Span s = refill(mutatorSpace, spanClass);
         if (s == null) return 0;
         int slot = s.nextFreeSlot();
         long offset = slot * s.elemSize;
-        long segOff = s.segmentOffset + offset;
-        return initialized(s, s.base + offset, segOff, header, s.needZero ? size : 0);
+        long obj = written(mutatorSpace, s, s.base + offset, s.segmentOffset + offset, header, s.needZero ? size : 0);
+        counters.allocations++;
+        counters.allocatedBytes += s.elemSize;
+        return obj;
     }
 
-    /** Writes the header, zeroes {@code zeroBytes - 8} bytes after it, and counts the allocation. */
-    private long initialized(Span s, long obj, long segOff, long header, long zeroBytes) {
-        java.lang.foreign.MemorySegment seg = s.segment;
-        seg.set(java.lang.foreign.ValueLayout.JAVA_LONG, segOff, header);
+    /** Writes the header, zeroes {@code zeroBytes - 8} bytes after it, and accounts the slot to the space. */
+    private long written(Space space, Span s, long obj, long segOff, long header, long zeroBytes) {
+        MemorySegment seg = s.segment;
+        seg.set(ValueLayout.JAVA_LONG, segOff, header);
         if (zeroBytes > ObjectModel.HEADER_BYTES) {
             if (zeroBytes <= 128) {
-                for (long o = ObjectModel.HEADER_BYTES; o < zeroBytes; o += 8) seg.set(java.lang.foreign.ValueLayout.JAVA_LONG, segOff + o, 0L);
+                for (long o = ObjectModel.HEADER_BYTES; o < zeroBytes; o += 8) seg.set(ValueLayout.JAVA_LONG, segOff + o, 0L);
             } else {
                 seg.asSlice(segOff + ObjectModel.HEADER_BYTES, zeroBytes - ObjectModel.HEADER_BYTES).fill((byte) 0);
             }
         }
         long slotBytes = s.elemSize;
         inUseBytes += slotBytes;
-        counters.allocations++;
-        counters.allocatedBytes += slotBytes;
+        space.inUseBytes += slotBytes;
         return obj;
     }
 
-    private Span refill(int spanClass) {
-        Span used = current[spanClass];
-        if (used != null) retire(spanClass, used);
-        int n = partialCount[spanClass];
+    /**
+     * Copies the object at {@code obj} into {@code target} (a collector moving it): a new slot of the
+     * same size there, the object's bytes copied. Counted as {@code objects_copied}/{@code bytes_copied}
+     * and in the target's copied bytes, never as mutator allocation; never triggers a collection. The
+     * old copy is left as it is (the caller installs a forwarding address, and frees it with its span).
+     *
+     * @return the copy's address, or 0 if {@code target} has no room
+     */
+    public long copy(long obj, Space target) {
+        long h = memory.getLong(obj);
+        int lid = ObjectModel.layoutId(h);
+        int len = ObjectModel.length(h);
+        long size = layouts.sizeOf(lid, len);
+        long to = allocateIn(target, lid, len, size);
+        if (to == 0) return 0;
+        MemorySegment.copy(memory.segmentOf(obj), HeapMemory.offsetInSegment(obj), memory.segmentOf(to), HeapMemory.offsetInSegment(to), size);
+        long slot = slotBytes(to);
+        counters.objectsCopied++;
+        counters.bytesCopied += slot;
+        target.objectsCopied++;
+        target.copiedBytes += slot;
+        return to;
+    }
+
+    private Span refill(Space space, int spanClass) {
+        Span used = space.current[spanClass];
+        if (used != null) retire(space, spanClass, used);
+        int n = space.partialCount[spanClass];
         while (n > 0) {
-            Span s = partial[spanClass][--n];
-            partialCount[spanClass] = n;
+            Span s = space.partial[spanClass][--n];
+            space.partialCount[spanClass] = n;
             s.partialIndex = -1;
             if (!s.isFull()) {
                 s.rewind();
-                current[spanClass] = s;
+                space.current[spanClass] = s;
                 return s;
             }
         }
         int sc = spanClass >>> 1;
-        Span s = newSpan(SizeClasses.pages(sc), sc, (spanClass & 1) != 0, SizeClasses.size(sc));
-        current[spanClass] = s;
+        Span s = newSpan(space, SizeClasses.pages(sc), sc, (spanClass & 1) != 0, SizeClasses.size(sc));
+        space.current[spanClass] = s;
         return s;
     }
 
@@ -221,23 +325,29 @@ public final class Heap implements AutoCloseable {
      * again), a full one waits until a free makes it partial. Without this, spans whose objects all
      * died while they were current were lost to allocation for good.
      */
-    private void retire(int spanClass, Span s) {
-        current[spanClass] = null;
+    private void retire(Space space, int spanClass, Span s) {
+        space.current[spanClass] = null;
         if (s.allocCount == 0) sweptSpan(s, 0);
         else if (s.allocCount < s.nelems) sweptSpan(s, s.allocCount);
     }
 
-    private Span newSpan(int npages, int sizeClass, boolean noScan, long elemSize) {
-        Span s = pages.allocSpan(npages, sizeClass, noScan, elemSize);
+    private Span newSpan(Space space, int npages, int sizeClass, boolean noScan, long elemSize) {
+        Span s = pages.allocSpan(space.range, npages, sizeClass, noScan, elemSize);
         if (s == null) return null;
-        if (memory.chunkCount() != knownChunks) {
-            knownChunks = memory.chunkCount();
-            for (SideMetadata t : sideTables) t.ensureCommitted(memory.committedBytes());
-        }
+        s.space = space.id;
+        space.spanBytes += (long) npages << SizeClasses.PAGE_SHIFT;
+        growSideTables();
         if (spanCount == spans.length) spans = java.util.Arrays.copyOf(spans, spanCount * 2);
         s.listIndex = spanCount;
         spans[spanCount++] = s;
         return s;
+    }
+
+    private void growSideTables() {
+        if (memory.chunkCount() != knownChunks) {
+            knownChunks = memory.chunkCount();
+            for (SideMetadata t : sideTables) t.ensureCommitted(memory.committedBytes());
+        }
     }
 
     // ---- iteration and sweeping support, for collectors and the verifier ----
@@ -246,14 +356,25 @@ public final class Heap implements AutoCloseable {
     /** The i-th in-use span (order changes when spans are freed). */
     public Span span(int i) { return spans[i]; }
 
-    /** Starts a sweep: allocation will no longer take slots from the current spans. */
+    /** Starts a sweep of every space: allocation will no longer take slots from the current spans. */
     public void beginSweep() {
-        peakInUseBytes = Math.max(peakInUseBytes, inUseBytes);
-        java.util.Arrays.fill(current, null);
-        for (int i = 0; i < SPAN_CLASSES; i++) {
-            for (int j = 0; j < partialCount[i]; j++) partial[i][j].partialIndex = -1;
-            partialCount[i] = 0;
+        for (int i = 0; i < spaceCount; i++) beginSweep(spaces[i]);
+    }
+
+    /** Starts a sweep of {@code space}: its current and partial spans are dropped (sweeping offers them again). */
+    public void beginSweep(Space space) {
+        samplePeaks();
+        java.util.Arrays.fill(space.current, null);
+        for (int i = 0; i < Space.SPAN_CLASSES; i++) {
+            for (int j = 0; j < space.partialCount[i]; j++) space.partial[i][j].partialIndex = -1;
+            space.partialCount[i] = 0;
         }
+    }
+
+    /** Records the occupancy peaks (before a collection changes occupancy). */
+    public void samplePeaks() {
+        peakInUseBytes = Math.max(peakInUseBytes, inUseBytes);
+        for (int i = 0; i < spaceCount; i++) spaces[i].samplePeak();
     }
 
     /**
@@ -262,20 +383,38 @@ public final class Heap implements AutoCloseable {
      * sweeping); one with free slots becomes available to allocation.
      */
     public void sweptSpan(Span s, int live) {
+        Space space = spaces[s.space];
         if (live == 0) {
-            int i = s.listIndex;
-            Span last = spans[--spanCount];
-            spans[i] = last;
-            last.listIndex = i;
-            spans[spanCount] = null;
-            s.listIndex = -1;
-            pages.freeSpan(s);
+            releaseSpan(s);
         } else if (live < s.nelems && s.sizeClass != 0) {
             int sc = (s.sizeClass << 1) | (s.noScan ? 1 : 0);
-            if (partialCount[sc] == partial[sc].length) partial[sc] = java.util.Arrays.copyOf(partial[sc], partialCount[sc] * 2);
-            s.partialIndex = partialCount[sc];
-            partial[sc][partialCount[sc]++] = s;
+            if (space.partialCount[sc] == space.partial[sc].length) space.partial[sc] = java.util.Arrays.copyOf(space.partial[sc], space.partialCount[sc] * 2);
+            s.partialIndex = space.partialCount[sc];
+            space.partial[sc][space.partialCount[sc]++] = s;
         }
+    }
+
+    /**
+     * Returns span {@code s} to the page heap whatever it holds (a collector that evacuated it, or
+     * swept it empty). Its objects' bytes stop counting as in use. The span must not be current nor on
+     * a partial list.
+     */
+    public void releaseSpan(Span s) {
+        Space space = spaces[s.space];
+        int i = s.listIndex;
+        Span last = spans[--spanCount];
+        spans[i] = last;
+        last.listIndex = i;
+        spans[spanCount] = null;
+        s.listIndex = -1;
+        space.spanBytes -= (long) s.pages << SizeClasses.PAGE_SHIFT;
+        if (s.allocCount > 0) {
+            long bytes = s.allocCount * s.elemSize;
+            inUseBytes -= bytes;
+            space.inUseBytes -= bytes;
+            s.allocCount = 0;
+        }
+        pages.freeSpan(s);
     }
 
     /**
@@ -286,6 +425,7 @@ public final class Heap implements AutoCloseable {
      */
     public long free(long obj) {
         Span s = pages.spanOfHeapAddress(obj);
+        Space space = spaces[s.space];
         long slotBytes = s.elemSize;
         int spanClass = (s.sizeClass << 1) | (s.noScan ? 1 : 0);
         boolean wasFull = s.isFull();
@@ -293,29 +433,36 @@ public final class Heap implements AutoCloseable {
         if (!s.isAllocated(idx)) throw new IllegalStateException(String.format("free of 0x%x, which is not allocated (double free)", obj));
         s.free(idx);
         if (inUseBytes > peakInUseBytes) peakInUseBytes = inUseBytes; // occupancy peaks just before a free
-        inUseBytes -= s.elemSize;
-        if (s.sizeClass == 0 || (s.allocCount == 0 && current[spanClass] != s)) {
-            if (s.partialIndex >= 0) removePartial(spanClass, s);
+        space.samplePeak();
+        inUseBytes -= slotBytes;
+        space.inUseBytes -= slotBytes;
+        if (s.sizeClass == 0 || (s.allocCount == 0 && space.current[spanClass] != s)) {
+            if (s.partialIndex >= 0) removePartial(space, spanClass, s);
             sweptSpan(s, 0);
-        } else if (wasFull && current[spanClass] != s) {
+        } else if (wasFull && space.current[spanClass] != s) {
             sweptSpan(s, s.allocCount);
         }
         return slotBytes;
     }
 
-    private void removePartial(int spanClass, Span s) {
-        Span[] list = partial[spanClass];
-        int last = --partialCount[spanClass];
+    private void removePartial(Space space, int spanClass, Span s) {
+        Span[] list = space.partial[spanClass];
+        int last = --space.partialCount[spanClass];
         list[s.partialIndex] = list[last];
         list[s.partialIndex].partialIndex = s.partialIndex;
         list[last] = null;
         s.partialIndex = -1;
     }
 
-    /** Ends a sweep: recomputes occupancy from the spans. */
+    /** Ends a sweep: recomputes occupancy, of the heap and of every space, from the spans. */
     public void finishSweep() {
         long bytes = 0;
-        for (int i = 0; i < spanCount; i++) bytes += spans[i].allocCount * spans[i].elemSize;
+        for (int i = 0; i < spaceCount; i++) spaces[i].inUseBytes = 0;
+        for (int i = 0; i < spanCount; i++) {
+            long b = spans[i].allocCount * spans[i].elemSize;
+            bytes += b;
+            spaces[spans[i].space].inUseBytes += b;
+        }
         inUseBytes = bytes;
     }
 

@@ -28,6 +28,9 @@ public final class WorkCounters {
     public long countDecrements;
     /** Objects a cycle detector examined (rc). */
     public long objectsExamined;
+    /** Objects a moving collector copied, and the bytes of their slots (never counted as allocation). */
+    public long objectsCopied;
+    public long bytesCopied;
 
     /** All counters by name (snake_case), in a fixed order, for reports. */
     public Map<String, Long> asMap() {
@@ -47,6 +50,8 @@ public final class WorkCounters {
         m.put("count_increments", countIncrements);
         m.put("count_decrements", countDecrements);
         m.put("objects_examined", objectsExamined);
+        m.put("objects_copied", objectsCopied);
+        m.put("bytes_copied", bytesCopied);
         return m;
     }
 }

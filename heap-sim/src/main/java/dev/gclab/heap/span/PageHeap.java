@@ -56,18 +56,77 @@ public final class PageHeap {
     }
 
     /**
+     * A contiguous run of pages reserved for one space: other spans never take pages from it, and its
+     * spans are carved only from it (first fit over its own free bitmap), so the space's addresses are
+     * {@code [start, end)}.
+     */
+    public static final class Range {
+        final int first, count;
+        final long[] free;
+        int freeCount;
+        int hint;
+
+        Range(int first, int count) {
+            this.first = first;
+            this.count = count;
+            this.free = new long[(count + 63) >>> 6];
+            for (int p = 0; p < count; p++) free[p >>> 6] |= 1L << p;
+            this.freeCount = count;
+        }
+
+        public long start() { return HeapMemory.BASE + ((long) first << SizeClasses.PAGE_SHIFT); }
+        public long end() { return HeapMemory.BASE + ((long) (first + count) << SizeClasses.PAGE_SHIFT); }
+        public int pages() { return count; }
+        public int freePages() { return freeCount; }
+    }
+
+    /**
+     * Reserves {@code npages} contiguous pages (committing chunks as needed) for one space.
+     *
+     * @return the range, or null if the heap's maximum leaves no such run
+     */
+    public Range reserve(int npages) {
+        if (npages <= 0) throw new IllegalArgumentException("a reservation needs at least one page: " + npages);
+        int first = findRun(npages, false);
+        while (first < 0) {
+            if (!commitChunk()) return null;
+            first = findRun(npages, false);
+        }
+        setFree(first, npages, false);
+        return new Range(first, npages);
+    }
+
+    /**
      * Allocates a span of {@code pages} pages, committing a chunk if needed.
      *
      * @return the new span, or null if the heap's maximum leaves no room
      */
     public Span allocSpan(int pages, int sizeClass, boolean noScan, long elemSize) {
+        return allocSpan(null, pages, sizeClass, noScan, elemSize);
+    }
+
+    /**
+     * Allocates a span of {@code pages} pages in {@code range} (or anywhere, committing a chunk if
+     * needed, when {@code range} is null).
+     *
+     * @return the new span, or null if there is no room
+     */
+    public Span allocSpan(Range range, int pages, int sizeClass, boolean noScan, long elemSize) {
         if (pages > PAGES_PER_CHUNK) return null;
-        int first = findRun(pages);
-        while (first < 0) {
-            if (!commitChunk()) return null;
-            first = findRun(pages);
+        int first;
+        if (range == null) {
+            first = findRun(pages, true);
+            while (first < 0) {
+                if (!commitChunk()) return null;
+                first = findRun(pages, true);
+            }
+            setFree(first, pages, false);
+        } else {
+            first = findRunInRange(range, pages);
+            if (first < 0) return null;
+            for (int p = first; p < first + pages; p++) range.free[(p - range.first) >>> 6] &= ~(1L << (p - range.first));
+            range.freeCount -= pages;
         }
-        setFree(first, pages, false);
         int chunk = first >>> PAGES_PER_CHUNK_SHIFT;
         int inChunk = first & (PAGES_PER_CHUNK - 1);
         boolean needZero = inChunk < zeroedPages[chunk];
@@ -76,17 +135,64 @@ public final class PageHeap {
         Span s = new Span(base, pages, sizeClass, noScan, elemSize, needZero);
         s.segment = memory.segmentOf(base);
         s.segmentOffset = HeapMemory.offsetInSegment(base);
+        s.range = range;
         for (int p = first; p < first + pages; p++) spanOfPage[p] = s;
         return s;
     }
 
-    /** Returns the span's pages to the free set. */
+    /** Returns the span's pages to the free set (of its range, if it has one). */
     public void freeSpan(Span s) {
         int first = (int) ((s.base - HeapMemory.BASE) >>> SizeClasses.PAGE_SHIFT);
         for (int p = first; p < first + s.pages; p++) spanOfPage[p] = null;
         s.state = Span.FREE;
+        Range r = s.range;
+        if (r != null) {
+            for (int p = first; p < first + s.pages; p++) r.free[(p - r.first) >>> 6] |= 1L << (p - r.first);
+            r.freeCount += s.pages;
+            if (first - r.first < r.hint) r.hint = first - r.first;
+            return;
+        }
         setFree(first, s.pages, true);
         if (first < searchHint) searchHint = first;
+    }
+
+    /** First fit in a range: the first page of a run of n free pages inside one chunk, or -1. */
+    private int findRunInRange(Range r, int n) {
+        int p = nextSet(r.free, r.hint, r.count);
+        if (p < 0) return -1;
+        r.hint = p;
+        while (p >= 0) {
+            int end = nextClear(r.free, p, r.count);
+            int abs = r.first + p;
+            int chunkEnd = ((abs >>> PAGES_PER_CHUNK_SHIFT) + 1) << PAGES_PER_CHUNK_SHIFT;
+            int runEnd = Math.min(end, chunkEnd - r.first);
+            if (runEnd - p >= n) return abs;
+            p = nextSet(r.free, runEnd, r.count);
+        }
+        return -1;
+    }
+
+    private static int nextSet(long[] bits, int from, int limit) {
+        if (from >= limit) return -1;
+        int w = from >>> 6;
+        long word = bits[w] & (-1L << from);
+        while (word == 0) {
+            if (++w >= bits.length) return -1;
+            word = bits[w];
+        }
+        int p = (w << 6) + Long.numberOfTrailingZeros(word);
+        return p < limit ? p : -1;
+    }
+
+    private static int nextClear(long[] bits, int from, int limit) {
+        if (from >= limit) return limit;
+        int w = from >>> 6;
+        long word = ~bits[w] & (-1L << from);
+        while (word == 0) {
+            if (++w >= bits.length) return limit;
+            word = ~bits[w];
+        }
+        return Math.min(limit, (w << 6) + Long.numberOfTrailingZeros(word));
     }
 
     private boolean commitChunk() {
@@ -111,8 +217,8 @@ public final class PageHeap {
         freePageCount += free ? n : -n;
     }
 
-    /** First fit: the first page of a run of n free pages inside one chunk, or -1. */
-    private int findRun(int n) {
+    /** First fit: the first page of a run of n free pages (inside one chunk if {@code oneChunk}), or -1. */
+    private int findRun(int n, boolean oneChunk) {
         int p = nextFree(searchHint);
         if (p < 0) {
             searchHint = committedPages;
@@ -121,8 +227,8 @@ public final class PageHeap {
         searchHint = p;
         while (p >= 0) {
             int end = nextUsed(p);
-            int chunkEnd = ((p >>> PAGES_PER_CHUNK_SHIFT) + 1) << PAGES_PER_CHUNK_SHIFT;
-            int runEnd = Math.min(end, chunkEnd);
+            int runEnd = end;
+            if (oneChunk) runEnd = Math.min(end, ((p >>> PAGES_PER_CHUNK_SHIFT) + 1) << PAGES_PER_CHUNK_SHIFT);
             if (runEnd - p >= n) return p;
             p = nextFree(runEnd);
         }

@@ -58,6 +58,17 @@ public final class Span {
     public int listIndex = -1;
     /** Position in its size class's partial list, or -1. */
     public int partialIndex = -1;
+    /** The id of the space this span belongs to (see {@code dev.gclab.heap.Space}). */
+    public int space;
+    /** The reserved page range it was carved from, or null. */
+    public PageHeap.Range range;
+    /**
+     * What the collection in progress does with this span's objects: {@link #GC_NONE} (not collected,
+     * or allocated during the collection), {@link #GC_MARK} (traced in place), {@link #GC_EVACUATE}
+     * (live objects are copied out and the span is released). Set and read by collectors only.
+     */
+    public byte gcState;
+    public static final byte GC_NONE = 0, GC_MARK = 1, GC_EVACUATE = 2;
 
     public Span(long base, int pages, int sizeClass, boolean noScan, long elemSize, boolean needZero) {
         this.base = base;
@@ -182,6 +193,12 @@ public final class Span {
     }
 
     public boolean isFull() { return allocCount >= nelems; }
+
+    /** True if any slot of this span is pinned. */
+    public boolean hasPins() {
+        for (long w : pinBits) if (w != 0) return true;
+        return false;
+    }
 
     @Override
     public String toString() {
