@@ -2,7 +2,7 @@ package dev.gclab.bench;
 
 import dev.gclab.gc.spi.CollectorOptions;
 import dev.gclab.gc.spi.GcCause;
-import dev.gclab.gc.trace.Marker;
+import dev.gclab.gc.policy.MarkSpace;
 import dev.gclab.gc.trace.Sweeper;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.HeapConfig;
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The heap holds only {@value #SPANS} full one-page spans of 24-byte objects (341 each). Before
  * each invocation (untimed, {@link Level#Invocation}): if a previous sweep freed the spans, they are
  * filled again; then every object is marked ({@code live}) or none ({@code dead}) with the collector's
- * {@link Marker}. The invocation is one {@link Sweeper#sweepAll()}, reported per span: with side mark
+ * {@link MarkSpace}. The invocation is one {@link Sweeper#sweepAll()}, reported per span: with side mark
  * bits the per-span bitmap swap (and, for dead spans, returning the span's page to the page heap);
  * with header marks also the visit of every allocated object's header.
  */
@@ -54,7 +54,7 @@ public class SweepBench {
     SimHeap sim;
     Heap heap;
     Mutator m;
-    Marker marker;
+    MarkSpace marks;
     Sweeper sweeper;
     int pair;
     int perSpan;
@@ -66,7 +66,7 @@ public class SweepBench {
         sim = SimHeap.markSweep(HeapConfig.of(256L << 20).withMarkBits(markBits), CollectorOptions.defaults().withMinTrigger(SimHeap.NEVER));
         heap = sim.heap();
         m = sim.mutator();
-        marker = new Marker(heap);
+        marks = new MarkSpace(heap);
         sweeper = new Sweeper(heap);
         pair = m.layouts().fixed("bench.pair", "rr");
         perSpan = SizeClasses.objectsPerSpan(SizeClasses.classOf(m.layouts().fixedSize(pair)));
@@ -83,8 +83,7 @@ public class SweepBench {
             throw new IllegalStateException("expected " + SPANS + " full spans, have " + heap.spanCount() + " spans, " + heap.objectCount() + " objects");
         }
         if (objects.equals("live")) {
-            for (long a : addresses) marker.mark(a);
-            marker.drain();
+            for (long a : addresses) marks.setMark(a); // the objects' slots are null: nothing to trace
         }
     }
 

@@ -9,7 +9,6 @@ import dev.gclab.gc.spi.Constraints;
 import dev.gclab.gc.spi.GcCause;
 import dev.gclab.gc.spi.ReachabilityHook;
 import dev.gclab.gc.stats.GcStats;
-import dev.gclab.gc.trace.Marker;
 import dev.gclab.gc.trace.Sweeper;
 import dev.gclab.gc.verify.HeapVerifier;
 import dev.gclab.heap.Heap;
@@ -22,8 +21,8 @@ import java.util.Set;
 /**
  * Stop-the-world, non-moving mark-and-sweep.
  *
- * <p>A collection is three phases: mark (precise, from globals, frames and live handles, with an
- * explicit mark stack: {@link Marker}); the reachability hooks (finalization and weak references
+ * <p>A collection is three phases: mark (precise, from globals, frames and live handles, through the
+ * trace kernel with one mark-in-place space: {@link MarkSweepTrace}); the reachability hooks (finalization and weak references
  * plug in here; objects allocated meanwhile are allocated black, so they survive); sweep (eager,
  * Go-style bitmap swap per span: {@link Sweeper}). The next collection is triggered when occupancy
  * reaches {@code max(minTrigger, live * growthFactor)}. There is no write barrier. With
@@ -39,7 +38,7 @@ public final class MarkSweepCollector implements Collector {
     private final WorkCounters work;
     private final CollectorOptions options;
     private final GcStats stats = new GcStats();
-    private final Marker marker;
+    private final MarkSweepTrace marker;
     private final Sweeper sweeper;
     private final HeapVerifier verifier;
     private final List<ReachabilityHook> hooks = new ArrayList<>();
@@ -52,7 +51,7 @@ public final class MarkSweepCollector implements Collector {
         this.heap = heap;
         this.work = heap.counters();
         this.options = options;
-        this.marker = new Marker(heap);
+        this.marker = new MarkSweepTrace(heap);
         this.sweeper = new Sweeper(heap);
         this.verifier = options.verify() ? new HeapVerifier(heap) : null;
         this.finalization = new Finalization(heap);
@@ -85,7 +84,7 @@ public final class MarkSweepCollector implements Collector {
     /** Objects allocated while a collection runs (by finalizers and callbacks) are allocated black. */
     @Override
     public void postAlloc(long obj) {
-        if (collecting) marker.markNew(obj);
+        if (collecting) marker.marks.setMark(obj);
     }
 
     @Override
@@ -99,7 +98,7 @@ public final class MarkSweepCollector implements Collector {
             long markedBefore = work.objectsMarked;
             marker.markFromRoots();
             long unreachable = allocated - (work.objectsMarked - markedBefore);
-            marker.remarkSnapshot = null;
+            marker.beforeRemark = null;
             for (ReachabilityHook hook : hooks) hook.afterMarking(marker);
             finalization.afterMarking(marker);
             long saved = finalization.saveAll() ? saveGarbage() : 0;
@@ -110,7 +109,7 @@ public final class MarkSweepCollector implements Collector {
             stats.recordPause(System.nanoTime() - t0);
             stats.cycleCompleted(false);
             last = new CollectionOutcome(2, unreachable, work.objectsFreed - freedBefore + saved, finalization.lastUncollectable());
-            if (verifier != null) verifier.verify("after collection " + stats.cycles() + " (" + cause + ")", true, marker.remarkSnapshot, stats);
+            if (verifier != null) verifier.verify("after collection " + stats.cycles() + " (" + cause + ")", true, marker.beforeRemark, stats);
         } finally {
             collecting = false;
         }
@@ -119,7 +118,7 @@ public final class MarkSweepCollector implements Collector {
     /** DEBUG_SAVEALL: every object left unreachable after finalization is kept, listed in {@code garbage()}; returns how many. */
     private long saveGarbage() {
         dev.gclab.gc.util.LongStack found = new dev.gclab.gc.util.LongStack(64);
-        marker.forEachUnmarked(found::push);
+        marker.marks.forEachUnmarked(null, found::push);
         for (int i = 0; i < found.size(); i++) finalization.saveGarbage(found.get(i));
         for (int i = 0; i < found.size(); i++) marker.retain(found.get(i));
         return found.size();
