@@ -55,6 +55,8 @@ public final class Finalization {
     private final List<FinalizeHandle> finalizeHandles = new ArrayList<>();
     private final LongStack queue = new LongStack(64);
     private final LongStack doomed = new LongStack(64);
+    /** Garbage the last collection kept for the next one because it got a finalizer or weak reference during it. */
+    private final LongStack keptForLater = new LongStack(16);
     private Mutator mutator;
     private UnraisableHook unraisable = UnraisableHook.WARN;
     private FinalizerOrder order = FinalizerOrder.LIST;
@@ -267,12 +269,14 @@ public final class Finalization {
     public void afterMarking(ReachabilityHook.Marking mk) {
         beginCollection();
         lastUncollectable = 0;
+        keptForLater.clear();
         for (int i = 0; i < garbage.size(); i++) garbage.set(i, mk.retain(garbage.get(i)));
         if (reg.liveRecords() == 0) return;
         keepLegacyGarbage(mk);
         queue.clear();
+        moveLiveWeakRecords(mk); // clearing writes into the weak references where they are now
         clearWeakRefsOfDeadReferents(mk);
-        moveLiveRecords(mk); // before any callback runs, weak references and records hold current addresses
+        moveLiveObjectRecords(mk); // before any callback runs, records and referent words hold current addresses
         boolean ran = !queue.isEmpty();
         for (int i = 0; i < queue.size(); i++) runCallback((int) queue.get(i));
         collectDoomed(mk);
@@ -355,15 +359,16 @@ public final class Finalization {
             long obj = reg.addr[r];
             if (!mk.inCollection(obj) || mk.isLive(obj)) continue;
             boolean pendingFinalizer = (reg.flags(obj) & (FINALIZABLE | FINALIZED | LEGACY)) == FINALIZABLE;
-            if (pendingFinalizer || reg.head[r] != 0) mk.retain(obj);
+            if (pendingFinalizer || reg.head[r] != 0) keptForLater.push(mk.retain(obj));
         }
     }
 
     /**
-     * Updates the records of live objects that a moving collector moved (weak references first, then
-     * objects: their entries move, and the referent word of each of their weak references is rewritten).
+     * Updates the records of live objects that a moving collector moved: weak references first (their
+     * records hold their new addresses), then objects (their entries move, and the referent word of each
+     * of their weak references is rewritten).
      */
-    private void moveLiveRecords(ReachabilityHook.Marking mk) {
+    private void moveLiveWeakRecords(ReachabilityHook.Marking mk) {
         for (int r = 1, n = reg.capacity(); r < n; r++) {
             if (!reg.isWeakRecord(r)) continue;
             long w = reg.addr[r];
@@ -371,6 +376,9 @@ public final class Finalization {
             long now = mk.currentAddress(w);
             if (now != w) reg.addr[r] = now;
         }
+    }
+
+    private void moveLiveObjectRecords(ReachabilityHook.Marking mk) {
         for (int r = 1, n = reg.capacity(); r < n; r++) {
             if (!reg.isObjectRecord(r)) continue;
             long obj = reg.addr[r];
@@ -441,6 +449,15 @@ public final class Finalization {
         } catch (RuntimeException | Error e) {
             unraisable(String.format("the finalizer of object 0x%x", obj), e);
         }
+    }
+
+    /**
+     * True if the last tracing collection kept {@code obj} (its current address) for the next one because
+     * it got a finalizer or a weak reference during the collection: garbage the verifier must allow.
+     */
+    public boolean keptForLater(long obj) {
+        for (int i = 0, n = keptForLater.size(); i < n; i++) if (keptForLater.get(i) == obj) return true;
+        return false;
     }
 
     /** Objects the last tracing collection kept because of legacy finalizers (and what they reach). */

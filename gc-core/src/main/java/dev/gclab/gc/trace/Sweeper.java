@@ -36,25 +36,29 @@ public final class Sweeper {
     public long sweepAll() {
         heap.beginSweep();
         long freedBytes = 0;
-        long freedObjects = 0;
-        long sweptBytes = 0;
-        for (int i = heap.spanCount() - 1; i >= 0; i--) {
-            Span s = heap.span(i);
-            int before = s.allocCount;
-            if (headerMarks) collectHeaderMarks(s);
-            int live = s.sweepToMarks();
-            int dead = before - live;
-            freedObjects += dead;
-            freedBytes += dead * s.elemSize;
-            sweptBytes += s.limit - s.base;
-            counters.spansSwept++;
-            heap.sweptSpan(s, live);
-        }
+        for (int i = heap.spanCount() - 1; i >= 0; i--) freedBytes += sweepSpan(heap.span(i));
         heap.finishSweep();
-        counters.objectsFreed += freedObjects;
-        counters.bytesFreed += freedBytes;
-        counters.bytesSwept += sweptBytes;
         return freedBytes;
+    }
+
+    /**
+     * Sweeps one span (its space's sweep must have begun, {@code Heap.beginSweep}): the marks become the
+     * alloc bits; an empty span goes back to the page heap (so iterate the span list backwards), a
+     * partly free one is offered to allocation. The caller ends the sweep with {@code Heap.finishSweep}.
+     *
+     * @return the bytes freed
+     */
+    public long sweepSpan(Span s) {
+        int before = s.allocCount;
+        if (headerMarks) collectHeaderMarks(s);
+        int live = s.sweepToMarks();
+        int dead = before - live;
+        counters.objectsFreed += dead;
+        counters.bytesFreed += dead * s.elemSize;
+        counters.bytesSwept += s.limit - s.base;
+        counters.spansSwept++;
+        heap.sweptSpan(s, live);
+        return dead * s.elemSize;
     }
 
     /** Header mode: copies each allocated object's header mark into the span's mark bitmap, clearing it. */

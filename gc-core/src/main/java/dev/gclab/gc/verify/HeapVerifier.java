@@ -52,6 +52,14 @@ public final class HeapVerifier {
     /** Roots the heap's root set does not hold, e.g. the uncollectable list of legacy finalizers. */
     public void setExtraRoots(java.util.function.Supplier<List<Long>> roots) { this.extraRoots = roots; }
 
+    private int weakRefLayout = -1;
+
+    /**
+     * The layout of weak-reference objects: their word 0 (the referent) is checked to be 0 or an object
+     * in use (never freed memory, never a forwarding stub), though it is not a traced reference.
+     */
+    public void setWeakRefLayout(int layoutId) { this.weakRefLayout = layoutId; }
+
     /** The result of one verification. */
     public record Report(long allocatedObjects, long reachableObjects, long reachableBytes) {}
 
@@ -93,6 +101,7 @@ public final class HeapVerifier {
         }
         long allocatedCount = scanSpans(allocated);
         long[] counts = trace(allocated, visited);
+        if (weakRefLayout > 0) checkWeakReferents(allocated);
         if (exact && counts[0] != allocatedCount && mayRemain != null) {
             BitSet left = (BitSet) allocated.clone();
             left.andNot(visited);
@@ -122,6 +131,191 @@ public final class HeapVerifier {
         }
         if (problemCount > 0) throw new HeapVerificationException(when, problems, problemCount);
         return new Report(allocatedCount, counts[0], counts[1]);
+    }
+
+    private void checkWeakReferents(BitSet allocated) {
+        for (int i = 0; i < heap.spanCount(); i++) {
+            Span s = heap.span(i);
+            if (!s.noScan) continue; // weak references hold no traced reference: no-scan spans
+            for (int idx = 0; idx < s.nelems; idx++) {
+                if (!s.isAllocated(idx)) continue;
+                long w = s.slotAddress(idx);
+                if (ObjectModel.layoutId(memory.getLong(w)) != weakRefLayout) continue;
+                long r = memory.getLong(ObjectModel.wordAddress(w, 0));
+                if (r != 0 && !isAllocatedObject(allocated, r)) check(allocated, r, String.format("the referent word of weak reference 0x%x", w));
+            }
+        }
+    }
+
+    /**
+     * The reachable graph at one moment, for {@link #verifyMoved}: every reachable object's words
+     * (header included) and pin bit, and the roots in order. Taken before a moving collection.
+     */
+    public static final class Snapshot {
+        final dev.gclab.gc.util.LongIntHashMap index;
+        final long[] addr;
+        final int[] start;
+        final long[] words;
+        final boolean[] pinned;
+        final long[] roots;
+        final int objects;
+
+        Snapshot(dev.gclab.gc.util.LongIntHashMap index, long[] addr, int[] start, long[] words, boolean[] pinned, long[] roots, int objects) {
+            this.index = index;
+            this.addr = addr;
+            this.start = start;
+            this.words = words;
+            this.pinned = pinned;
+            this.roots = roots;
+            this.objects = objects;
+        }
+    }
+
+    /** The current roots, in order: globals, frame slots, then every handle entry (0 where not live). */
+    private long[] rootValues() {
+        Roots roots = heap.roots();
+        HandleTable handles = heap.handles();
+        int g = roots.globalCount(), st = roots.stackSize(), h = handles.capacity();
+        long[] r = new long[g + st + h];
+        for (int i = 0; i < g; i++) r[i] = roots.global(i);
+        for (int i = 0; i < st; i++) r[g + i] = roots.stackSlot(i);
+        for (int i = 1; i < h; i++) r[g + st + i] = handles.isLive(i) ? handles.rawTarget(i) : 0;
+        return r;
+    }
+
+    /** Takes a {@link Snapshot} of the reachable graph (call it on a verified heap). */
+    public Snapshot snapshot() {
+        long[] roots = rootValues();
+        dev.gclab.gc.util.LongIntHashMap index = new dev.gclab.gc.util.LongIntHashMap(1024);
+        long[] addr = new long[1024];
+        int[] start = new int[1025];
+        long[] words = new long[8192];
+        boolean[] pinned = new boolean[1024];
+        int n = 0, w = 0;
+        long[] stack = new long[1024];
+        int sp = 0;
+        List<Long> extra = extraRoots.get();
+        for (int i = 0, total = roots.length + extra.size(); i < total; i++) {
+            long v = i < roots.length ? roots[i] : extra.get(i - roots.length);
+            if (v != 0 && index.get(v) < 0) {
+                index.put(v, -2);
+                stack = push(stack, sp++, v);
+            }
+        }
+        while (sp > 0) {
+            long obj = stack[--sp];
+            if (n == addr.length) {
+                addr = java.util.Arrays.copyOf(addr, n * 2);
+                start = java.util.Arrays.copyOf(start, n * 2 + 1);
+                pinned = java.util.Arrays.copyOf(pinned, n * 2);
+            }
+            index.put(obj, n);
+            addr[n] = obj;
+            Span s = heap.spanOf(obj);
+            pinned[n] = s.isPinned(s.objIndex(obj));
+            long h = memory.getLong(obj);
+            int lid = ObjectModel.layoutId(h);
+            int size = (int) (layouts.sizeOf(lid, ObjectModel.length(h)) >>> 3);
+            start[n] = w;
+            if (w + size > words.length) words = java.util.Arrays.copyOf(words, Math.max(words.length * 2, w + size));
+            for (int k = 0; k < size; k++) words[w + k] = memory.getLong(obj + 8L * k);
+            w += size;
+            n++;
+            int slots = layouts.refSlots(lid, ObjectModel.length(h));
+            for (int slot = 0; slot < slots; slot++) {
+                int word = layouts.isArray(lid) ? slot : layouts.refWord(lid, slot);
+                long ref = memory.getLong(ObjectModel.wordAddress(obj, word));
+                if (ref != 0 && index.get(ref) == -1) {
+                    index.put(ref, -2);
+                    stack = push(stack, sp++, ref);
+                }
+            }
+        }
+        start[n] = w;
+        return new Snapshot(index, addr, start, words, pinned, roots, n);
+    }
+
+    /**
+     * Checks a heap after a moving collection against the {@link Snapshot} taken before it (when no
+     * finalizer or callback ran during the collection, so the graph is unchanged but for moves): the
+     * roots and the reachable graph correspond one to one, root for root and slot for slot; every
+     * object has the same layout, length and data, its references renamed; pinned objects did not move;
+     * each weak reference names its referent's new address, or 0 if the referent died.
+     *
+     * @throws HeapVerificationException listing the problems found
+     */
+    public void verifyMoved(String when, Snapshot before) {
+        problems.clear();
+        problemCount = 0;
+        long[] now = rootValues();
+        long[] to = new long[before.objects];
+        int[] queue = new int[Math.max(16, before.objects)];
+        int qh = 0, qt = 0;
+        int common = Math.min(now.length, before.roots.length);
+        for (int i = 0; i < before.roots.length; i++) {
+            long b = before.roots[i], a = i < common ? now[i] : 0;
+            qt = pairMoved(before, b, a, to, queue, qt, "root " + i);
+        }
+        List<Integer> weakRefs = new ArrayList<>();
+        while (qh < qt && problems.size() < MAX_REPORTED) {
+            int o = queue[qh++];
+            long a = to[o];
+            long oldAddr = before.addr[o];
+            int w0 = before.start[o];
+            long oldHeader = before.words[w0];
+            long h = memory.getLong(a);
+            int lid = ObjectModel.layoutId(oldHeader);
+            if (ObjectModel.layoutId(h) != lid || ObjectModel.length(h) != ObjectModel.length(oldHeader)) {
+                problem("object 0x%x moved to 0x%x, whose header 0x%x is not the old one's (0x%x)", oldAddr, a, h, oldHeader);
+                continue;
+            }
+            if (before.pinned[o] && a != oldAddr) problem("pinned object 0x%x moved to 0x%x", oldAddr, a);
+            if (lid == weakRefLayout) weakRefs.add(o);
+            long refMask = 0;
+            int slots = layouts.refSlots(lid, ObjectModel.length(h));
+            int size = before.start[o + 1] - w0;
+            for (int k = 1; k < size; k++) {
+                boolean isRef = layouts.isArray(lid) ? k - 1 < slots : k - 1 < 64 && (layouts.pointerMask(lid) >>> (k - 1) & 1) != 0;
+                long b = before.words[w0 + k], cur = memory.getLong(a + 8L * k);
+                if (isRef) {
+                    qt = pairMoved(before, b, cur, to, queue, qt, String.format("slot at word %d of object 0x%x (now 0x%x)", k - 1, oldAddr, a));
+                } else if (!(lid == weakRefLayout && k == 1) && b != cur) {
+                    problem("data word %d of object 0x%x changed when it moved to 0x%x: 0x%x became 0x%x", k - 1, oldAddr, a, b, cur);
+                }
+            }
+        }
+        for (int o : weakRefs) {
+            long oldRef = before.words[before.start[o] + 1];
+            long cur = memory.getLong(to[o] + 8);
+            int r = oldRef == 0 ? -1 : before.index.get(oldRef);
+            long expected = r >= 0 && to[r] != 0 ? to[r] : 0;
+            if (cur != expected) problem("weak reference 0x%x (now 0x%x) names 0x%x; its referent 0x%x is %s", before.addr[o], to[o], cur, oldRef,
+                expected == 0 ? "gone" : String.format("at 0x%x", expected));
+        }
+        if (problemCount > 0) throw new HeapVerificationException(when + " (compared with the heap before it)", problems, problemCount);
+    }
+
+    private int pairMoved(Snapshot before, long b, long a, long[] to, int[] queue, int qt, String where) {
+        if (b == 0) {
+            if (a != 0) problem("%s: was null, is 0x%x", where, a);
+            return qt;
+        }
+        int o = before.index.get(b);
+        if (o < 0) {
+            problem("%s: 0x%x was not in the snapshot", where, b);
+            return qt;
+        }
+        if (a == 0) {
+            problem("%s: was 0x%x, is null", where, b);
+            return qt;
+        }
+        if (to[o] == 0) {
+            to[o] = a;
+            queue[qt++] = o;
+        } else if (to[o] != a) {
+            problem("%s: 0x%x became 0x%x, but elsewhere it became 0x%x", where, b, a, to[o]);
+        }
+        return qt;
     }
 
     private long scanSpans(BitSet allocated) {

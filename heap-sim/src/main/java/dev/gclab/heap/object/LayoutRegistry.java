@@ -23,7 +23,8 @@ public final class LayoutRegistry {
     public static final int BYTE_ARRAY = 2;
     public static final int LONG_ARRAY = 3;
     public static final int MAX_FIXED_WORDS = 64;
-    private static final int MAX_LAYOUTS = 1 << 16;
+    /** Ids are 16 bits; 0xFFFF is the forwarding header's ({@link ObjectModel#FORWARDED}). */
+    private static final int MAX_LAYOUTS = ObjectModel.FORWARDED;
 
     private int count = 1; // id 0 is reserved: never a layout
     private String[] names = new String[16];

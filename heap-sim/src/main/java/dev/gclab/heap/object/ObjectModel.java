@@ -9,6 +9,9 @@ package dev.gclab.heap.object;
  *   bits 32..63  length: element count of an array, 0 for fixed layouts
  * </pre>
  *
+ * A moving collector that copies an object overwrites the old copy's header with a <em>forwarding
+ * header</em>: layout id {@link #FORWARDED} (never a layout) and the new address in bits 16..63.
+ *
  * A fixed object's fields follow at 8-byte steps; field word {@code w} is at {@code obj + 8 + 8*w}.
  * Array element {@code i} of a reference array is at {@code obj + 8 + 8*i}; of a data array at
  * {@code obj + 8 + i*elementSize}. Object sizes are multiples of 8.
@@ -22,6 +25,8 @@ public final class ObjectModel {
     /** First flag bit free for collectors (bits 17..31). */
     public static final long FIRST_COLLECTOR_FLAG = 1L << 17;
     public static final int LENGTH_SHIFT = 32;
+    /** The layout id of a forwarding header: reserved, never a layout. */
+    public static final int FORWARDED = 0xFFFF;
 
     private ObjectModel() {}
 
@@ -31,6 +36,14 @@ public final class ObjectModel {
 
     public static int layoutId(long header) { return (int) (header & LAYOUT_MASK); }
     public static int length(long header) { return (int) (header >>> LENGTH_SHIFT); }
+
+    /** The header an evacuated object's old copy gets: "moved to {@code to}". */
+    public static long forwardingHeader(long to) { return (to << FLAGS_SHIFT) | FORWARDED; }
+
+    public static boolean isForwarded(long header) { return (header & LAYOUT_MASK) == FORWARDED; }
+
+    /** The new address a forwarding header names. */
+    public static long forwardee(long header) { return header >>> FLAGS_SHIFT; }
 
     /** Address of reference/data word {@code w} of an object. */
     public static long wordAddress(long obj, int w) { return obj + HEADER_BYTES + ((long) w << 3); }

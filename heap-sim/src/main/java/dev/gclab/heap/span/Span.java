@@ -68,6 +68,8 @@ public final class Span {
      * (live objects are copied out and the span is released). Set and read by collectors only.
      */
     public byte gcState;
+    /** Collector scratch: objects of this span found live by the collection in progress (e.g. copied out). */
+    public int gcLive;
     public static final byte GC_NONE = 0, GC_MARK = 1, GC_EVACUATE = 2;
 
     public Span(long base, int pages, int sizeClass, boolean noScan, long elemSize, boolean needZero) {

@@ -57,7 +57,10 @@ public final class MarkSweepCollector implements Collector {
         this.finalization = new Finalization(heap);
         CommonOptions.apply(options.extra(), finalization);
         marker.snapshotOnRemark = verifier != null;
-        if (verifier != null) verifier.setExtraRoots(finalization::garbage);
+        if (verifier != null) {
+            verifier.setExtraRoots(finalization::garbage);
+            verifier.setWeakRefLayout(finalization.weakRefLayout());
+        }
         heap.setCollectionTrigger(options.minTriggerBytes());
     }
 
@@ -109,7 +112,7 @@ public final class MarkSweepCollector implements Collector {
             stats.recordPause(System.nanoTime() - t0);
             stats.cycleCompleted(false);
             last = new CollectionOutcome(2, unreachable, work.objectsFreed - freedBefore + saved, finalization.lastUncollectable());
-            if (verifier != null) verifier.verify("after collection " + stats.cycles() + " (" + cause + ")", true, marker.beforeRemark, stats);
+            if (verifier != null) verifier.verify("after collection " + stats.cycles() + " (" + cause + ")", true, mayRemain(marker.beforeRemark), stats);
         } finally {
             collecting = false;
         }
@@ -122,5 +125,15 @@ public final class MarkSweepCollector implements Collector {
         for (int i = 0; i < found.size(); i++) finalization.saveGarbage(found.get(i));
         for (int i = 0; i < found.size(); i++) marker.retain(found.get(i));
         return found.size();
+    }
+
+    /**
+     * What a finished collection may leave unreachable: objects that were live when finalizers and
+     * callbacks had run (garbage they made waits), and garbage kept for the next collection because it
+     * got a finalizer or weak reference during this one.
+     */
+    private java.util.function.LongPredicate mayRemain(java.util.function.LongPredicate liveBeforeRemark) {
+        if (liveBeforeRemark == null) return null;
+        return obj -> liveBeforeRemark.test(obj) || finalization.keptForLater(obj);
     }
 }

@@ -95,6 +95,12 @@ final class CountDeaths {
 
     boolean isContainer(int lid) { return !layouts.isNoScan(lid) || lid == weakrefLayout; }
 
+    /** True if {@code obj} is held by this cascade alone right now: a weak reference whose callback is due or running. */
+    boolean isHeldByCascade(long obj) {
+        for (int i = 0, n = weakrefs.size(); i < n; i++) if (weakrefs.get(i) == obj) return true;
+        return false;
+    }
+
     /**
      * Death by count, first steps: the finalizer (at most once; the object is kept alive during the
      * call), then, unless it resurrected the object, the weak references are cleared and their
@@ -111,12 +117,12 @@ final class CountDeaths {
         }
         int base = weakrefs.size();
         finalization.clearWeakRefsTo(obj, weakrefs);
-        for (int i = base; i < weakrefs.size(); i++) {
-            long w = weakrefs.get(i);
-            counts.increment(w);
-            finalization.callback(w);
-            decrement(w);
-        }
+        int end = weakrefs.size();
+        // Hold every queued weak reference before any callback runs (CPython holds them all in a tuple):
+        // a callback may drop the last reference to another one still waiting for its turn.
+        for (int i = base; i < end; i++) counts.increment(weakrefs.get(i));
+        for (int i = base; i < end; i++) finalization.callback(weakrefs.get(i));
+        for (int i = base; i < end; i++) decrement(weakrefs.get(i));
         weakrefs.truncate(base);
         return true;
     }

@@ -103,7 +103,10 @@ public final class RcCollector implements Collector {
         detector.garbage = new CycleGarbage(heap, counts, gens, detector, deaths, finalization);
         detector.tracking = tracking;
         this.verifier = options.verify() ? new HeapVerifier(heap) : null;
-        if (verifier != null) verifier.setExtraRoots(finalization::garbage);
+        if (verifier != null) {
+            verifier.setExtraRoots(finalization::garbage);
+            verifier.setWeakRefLayout(finalization.weakRefLayout());
+        }
         if (thresholds != null) setThresholds(thresholds);
         heap.setCollectionTrigger(Long.MAX_VALUE);
     }
@@ -269,7 +272,8 @@ public final class RcCollector implements Collector {
 
     /**
      * After a full detection every unreachable object is gone, except: objects dying by count (a
-     * finalizer in a count cascade ran this collection: they are being freed), the object whose
+     * finalizer or callback in a count cascade ran this collection: they are being freed, and the weak
+     * references whose callbacks are due are held by the cascade alone), the object whose
      * allocation runs this collection (not stored yet), frozen objects (collections ignore the
      * permanent generation), and, when finalizers, callbacks or cleanups ran during it, garbage they
      * made out of objects that were reachable (or allocated) then: those survived the partition as
@@ -278,7 +282,7 @@ public final class RcCollector implements Collector {
     private java.util.function.LongPredicate mayRemainAfterFullDetection(boolean mutatorCodeRan) {
         long inAllocation = allocating;
         boolean frozen = gens.size(Generations.PERMANENT) > 0;
-        return obj -> obj == inAllocation || gens.isDying(obj)
+        return obj -> obj == inAllocation || gens.isDying(obj) || deaths.isHeldByCascade(obj)
             || (mutatorCodeRan ? gens.isTracked(obj) : frozen && gens.listOf(obj) == Generations.PERMANENT);
     }
 
