@@ -61,7 +61,7 @@ record StressConfig(CollectorProvider provider, Map<String, String> variant, Mar
 
     static final List<Knob> KNOBS = List.of(
         new Knob("thresholds", r -> {
-            int t0 = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 2 + r.nextInt(r.nextBoolean() ? 20 : 120);
+            int t0 = r.nextInt(10) == 0 ? 1 + r.nextInt(3) : 4 + r.nextInt(r.nextBoolean() ? 30 : 150);
             return t0 + "," + (1 + r.nextInt(5)) + "," + (1 + r.nextInt(5));
         }));
 
@@ -100,7 +100,7 @@ record StressConfig(CollectorProvider provider, Map<String, String> variant, Mar
     Tuning tuning(SplittableRandom r) {
         long[] heaps = {2, 2, 3, 4, 6, 8};
         long heap = heaps[r.nextInt(heaps.length)] << 20;
-        long minTrigger = (16L << 10) << r.nextInt(7); // 16 KiB .. 1 MiB
+        long minTrigger = r.nextInt(5) == 0 ? (32L << 10) << r.nextInt(2) : (128L << 10) << r.nextInt(4); // 32 KiB .. 1 MiB, mostly >= 128 KiB
         double growth = new double[] {1.25, 1.5, 2.0}[r.nextInt(3)];
         Map<String, String> knobs = new TreeMap<>();
         for (Knob k : KNOBS) {

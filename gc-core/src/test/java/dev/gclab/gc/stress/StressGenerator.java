@@ -131,7 +131,7 @@ final class StressGenerator implements StressRun.OpSource {
         else if (r < 865) finalizableCycle();
         else if (r < 895) selfCycleDroppedByFinalizer();
         else if (r < 935) freshWeakRefs();
-        else if (r < 965) churnBurst();
+        else if (r < 950) churnBurst();
         else emit(new Store(dest(), value()));
     }
 
@@ -144,12 +144,13 @@ final class StressGenerator implements StressRun.OpSource {
         return first;
     }
 
+    /** Allocation volume that is garbage at once: enough to pass thresholds and triggers, small enough to keep programs fast. */
     private Churn churn(boolean topLevel) {
-        boolean scan = pct() < (topLevel ? 40 : 70);
+        boolean scan = pct() < (topLevel ? 25 : 70);
         Shape s = scan ? linked() : Shape.longs(CHURN_LONGS[rnd.nextInt(topLevel ? CHURN_LONGS.length : 5)]);
-        int count = topLevel ? 10 + rnd.nextInt(pct() < 20 ? 1500 : 200) : 2 + rnd.nextInt(pct() < 20 ? 200 : 40);
-        if (!scan && s.longs() >= 1000) count = Math.min(count, 150);
-        return new Churn(count, s, pct() < 60);
+        int count = topLevel ? 10 + rnd.nextInt(pct() < 15 ? 400 : 80) : 2 + rnd.nextInt(pct() < 20 ? 150 : 40);
+        if (!scan && s.longs() >= 1000) count = Math.min(count, 100);
+        return new Churn(count, s, mode());
     }
 
     private NewWeakRef newWeakRef(int depth, int selfSlots, Set<Long> selfClosure) {
@@ -230,6 +231,11 @@ final class StressGenerator implements StressRun.OpSource {
         return owners.isEmpty() ? null : new Id(pick(owners));
     }
 
+    private ChurnMode mode() {
+        int r = pct();
+        return r < 35 ? ChurnMode.UNSTORED : r < 65 ? ChurnMode.REPLACED : ChurnMode.DROPPED;
+    }
+
     private Dest actionDest(int selfSlots) {
         int r = pct();
         if (r < 40 && selfSlots > 0) return new Field(new Self(), rnd.nextInt(selfSlots));
@@ -253,7 +259,7 @@ final class StressGenerator implements StressRun.OpSource {
                 fin = new ArrayList<>();
                 int k = rnd.nextInt(4);
                 if (k == 0) fin.add(new Collect(false));
-                else if (k == 1) fin.add(new Churn(2 + rnd.nextInt(30), linked(), pct() < 50));
+                else if (k == 1) fin.add(new Churn(2 + rnd.nextInt(30), linked(), mode()));
                 else if (k == 2) fin.add(new Alloc(id(), shape(), new Field(new Self(), 0), null));
                 else fin.addAll(actions(1, 1, Set.of()));
             }
@@ -332,11 +338,19 @@ final class StressGenerator implements StressRun.OpSource {
         }
     }
 
-    /** Allocation volume in one size class, dropped as it goes: freed slots and spans must be reused. */
+    /**
+     * Allocation volume in one size class, dropped as it goes, about one to three times a small
+     * heap: freed slots and spans must be reused.
+     */
     private void churnBurst() {
-        int[] big = {126, 250, 500, 1000, 2000};
-        Shape s = pct() < 30 ? linked() : Shape.longs(big[rnd.nextInt(big.length)]);
-        int count = s.isArray() ? 100 + rnd.nextInt(s.longs() >= 1000 ? 300 : 1200) : 500 + rnd.nextInt(3000);
-        emit(new Churn(count, s, pct() < 70));
+        int[] big = {250, 500, 1000, 2000};
+        if (pct() < 25) {
+            emit(new Churn(100 + rnd.nextInt(400), linked(), mode()));
+            return;
+        }
+        Shape s = Shape.longs(big[rnd.nextInt(big.length)]);
+        long bytes = (2L << 20) + rnd.nextInt(3 << 20);
+        int count = (int) Math.min(1500, bytes / (8L * s.longs()));
+        emit(new Churn(count, s, pct() < 60 ? ChurnMode.DROPPED : mode()));
     }
 }

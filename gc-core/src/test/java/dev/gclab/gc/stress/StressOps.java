@@ -15,7 +15,7 @@ final class StressOps {
     private StressOps() {}
 
     /** What the tester allocates. Every shape carries the object's id in its first data word. */
-    record Shape(String name, String fields, int longs) {
+    record Shape(String name, String fields, int longs, int refSlots) {
         static final Shape LEAF = fixed("leaf", "d");
         static final Shape ONE = fixed("one", "dr");
         static final Shape TWO = fixed("two", "drr");
@@ -27,12 +27,10 @@ final class StressOps {
         static final Shape HOLDER = fixed("holder", "dr");
         static final List<Shape> FIXED = List.of(LEAF, ONE, TWO, MIXED, FOUR, WIDE, HUGE, HOLDER);
 
-        static Shape fixed(String name, String fields) { return new Shape(name, fields, 0); }
-        static Shape longs(int n) { return new Shape("long[" + n + "]", null, n); }
+        static Shape fixed(String name, String fields) { return new Shape(name, fields, 0, (int) fields.chars().filter(c -> c == 'r').count()); }
+        static Shape longs(int n) { return new Shape("long[" + n + "]", null, n, 0); }
 
         boolean isArray() { return fields == null; }
-        int refSlots() { return fields == null ? 0 : (int) fields.chars().filter(c -> c == 'r').count(); }
-        int dataWords() { return fields == null ? longs : (int) fields.chars().filter(c -> c == 'd').count(); }
         @Override public String toString() { return name; }
     }
 
@@ -107,9 +105,18 @@ final class StressOps {
     record WeakGet(Target holder, Dest dest) implements Op {
         @Override public String toString() { return "weakRefGet(" + holder + ".0)" + (dest instanceof Nowhere ? "" : " -> " + dest); }
     }
-    /** Allocation volume: {@code count} objects dropped at once (rooted: each replaces the last in a root; else never stored). */
-    record Churn(int count, Shape shape, boolean rooted) implements Op {
-        @Override public String toString() { return "churn " + count + " x " + shape + (rooted ? " (rooted, dropped)" : " (never stored)"); }
+    /** How churn objects die: never stored (a zero-count table or the next collection frees them), replaced by the next one in a root, or stored and dropped before the next allocation. */
+    enum ChurnMode { UNSTORED, REPLACED, DROPPED }
+
+    /** Allocation volume: {@code count} objects that are garbage at once. */
+    record Churn(int count, Shape shape, ChurnMode mode) implements Op {
+        @Override public String toString() {
+            return "churn " + count + " x " + shape + switch (mode) {
+                case UNSTORED -> " (never stored)";
+                case REPLACED -> " (each replaces the last in a root)";
+                case DROPPED -> " (each stored in a root and dropped at once)";
+            };
+        }
     }
     record Collect(boolean young) implements Op { @Override public String toString() { return young ? "collectYoung" : "collect"; } }
     /** Full collections until one runs no finalizer, callback or cleanup; then the heap must hold exactly what is reachable. */

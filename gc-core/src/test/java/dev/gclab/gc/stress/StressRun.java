@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Runs one stress program on one configuration, side by side on the simulated heap (through the
@@ -93,7 +94,8 @@ final class StressRun {
 
     private Violation violation;
     private int failedAt = -1;
-    private String where = "setup";
+    /** Where the program is, for messages (built only when one is needed). */
+    private Supplier<String> where = () -> "setup";
     long events;
     private int depth;
     private int earlyCall = -1;
@@ -139,7 +141,8 @@ final class StressRun {
                 Op op = source.next(this);
                 if (op == null) break;
                 executed.add(op);
-                where = "op " + opIndex + " (" + op + ")";
+                int at = opIndex;
+                where = () -> "op " + at + " (" + op + ")";
                 long cycles = collector.stats().cycles();
                 long ev = events;
                 try {
@@ -147,23 +150,24 @@ final class StressRun {
                 } catch (Violation v) {
                     record(v);
                 } catch (RuntimeException | Error e) {
-                    record(fromThrowable(e, "thrown by " + where));
+                    record(fromThrowable(e, "thrown by " + where.get()));
                 }
                 if (violation != null) break;
                 if (collector.stats().cycles() != cycles || events != ev || op instanceof NewWeakRef || op instanceof WithFinalizer
                     || op instanceof WeakGet || opIndex % 16 == 15) {
-                    guarded(() -> checkpoint("after " + where));
+                    Supplier<String> w = where;
+                    guarded(() -> checkpoint(() -> "after " + w.get()));
                 }
             }
             if (violation == null) {
                 opIndex = executed.size();
-                where = "the end (all roots dropped)";
+                where = () -> "the end (all roots dropped)";
                 guarded(this::finish);
             }
         } catch (Violation v) {
             record(v);
         } catch (RuntimeException | Error e) {
-            record(fromThrowable(e, "thrown during " + where));
+            record(fromThrowable(e, "thrown during " + where.get()));
         } finally {
             heap.close();
         }
@@ -177,7 +181,7 @@ final class StressRun {
         } catch (Violation v) {
             record(v);
         } catch (RuntimeException | Error e) {
-            record(fromThrowable(e, "thrown during " + where));
+            record(fromThrowable(e, "thrown during " + where.get()));
         }
     }
 
@@ -190,7 +194,7 @@ final class StressRun {
     }
 
     private Violation fail(String kind, String fmt, Object... args) {
-        return record(new Violation(kind, String.format(fmt, args) + " [" + where + "]", null));
+        return record(new Violation(kind, String.format(fmt, args) + " [" + where.get() + "]", null));
     }
 
     static Violation fromThrowable(Throwable e, String context) {
@@ -461,6 +465,7 @@ final class StressRun {
         c.handle = fin.withFinalizer(m, raddr, () -> onCleanup(key));
     }
 
+    /** {@code call()}: runs the cleanup now if it is pending (checked by its effect, not by the return value, which varies by version). */
     private void callCleanup(int key) {
         Cleanup c = model.cleanups.get(key);
         if (c == null || c.handle == null) return;
@@ -468,25 +473,28 @@ final class StressRun {
         int runs = c.runs;
         int saved = earlyCall;
         earlyCall = key;
-        boolean ran;
         try {
-            ran = c.handle.call();
+            c.handle.call();
         } finally {
             earlyCall = saved;
         }
-        if (ran != wasAlive || (ran && c.runs != runs + 1)) {
-            throw fail("cleanup-call", "c%d.call() returned %b; the cleanup was %s before and ran %d time(s) during the call",
-                key, ran, wasAlive ? "pending" : c.state, c.runs - runs);
+        if (violation != null) return;
+        if (c.runs != runs + (wasAlive ? 1 : 0) || c.handle.isAlive()) {
+            throw fail("cleanup-call", "c%d.call(): the cleanup was %s and ran %d time(s) during the call; isAlive() is now %b",
+                key, wasAlive ? "pending" : c.state, c.runs - runs, c.handle.isAlive());
         }
     }
 
     private void detachCleanup(int key) {
         Cleanup c = model.cleanups.get(key);
         if (c == null || c.handle == null) return;
-        boolean wasAlive = c.state == CleanupState.ALIVE;
-        if (wasAlive) c.state = CleanupState.DETACHED;
-        boolean r = c.handle.detach();
-        if (r != wasAlive) throw fail("cleanup-detach", "c%d.detach() returned %b, but the cleanup was %s", key, r, wasAlive ? "pending" : "already " + c.state);
+        int runs = c.runs;
+        if (c.state == CleanupState.ALIVE) c.state = CleanupState.DETACHED;
+        c.handle.detach();
+        if (violation != null) return;
+        if (c.handle.isAlive() || c.runs != runs) {
+            throw fail("cleanup-detach", "c%d.detach(): isAlive() is %b and the cleanup ran %d time(s) during the call", key, c.handle.isAlive(), c.runs - runs);
+        }
     }
 
     private void weakGet(WeakGet w, long self) {
@@ -494,7 +502,7 @@ final class StressRun {
         if (!usable(hid) || !model.obj(hid).isHolder() || model.obj(hid).refs[0] == 0) return;
         Obj wo = model.obj(model.obj(hid).refs[0]);
         long wa = m.getRef(addr(hid), 0);
-        expect(wo.id, wa, "slot 0 of holder #" + hid);
+        expect(wo.id, wa, () -> "slot 0 of holder #" + hid);
         long r = fin.weakRefGet(wa);
         checkWeakRef(wo, wa, false);
         if (r == 0 || !destUsable(w.dest(), self)) return;
@@ -507,14 +515,15 @@ final class StressRun {
 
     private void churn(Churn c) {
         Frame scratch = null;
-        if (c.rooted()) {
+        if (c.mode() != ChurnMode.UNSTORED) {
             m.pushFrame(1);
             scratch = model.pushFrame(FrameKind.SCRATCH, heap.roots().topFrameStart(), 1);
         }
         for (int i = 0; i < c.count() && violation == null; i++) {
             long a = allocateRaw(c.shape());
             writeId(a, c.shape(), CHURN_TAG | ++churnSerial);
-            if (c.rooted()) m.setLocal(0, a); // the model does not know churn objects: they are garbage at once
+            if (c.mode() != ChurnMode.UNSTORED) m.setLocal(0, a); // the model does not know churn objects: they are garbage at once
+            if (c.mode() == ChurnMode.DROPPED) m.setLocal(0, 0);
         }
         if (scratch != null) {
             model.popFrame();
@@ -523,11 +532,16 @@ final class StressRun {
     }
 
     private void fullCollect() {
+        if (depth > 0) { // inside a finalizer, callback or cleanup: one collection, no exactness (it is not over)
+            collector.collect(GcCause.EXPLICIT);
+            return;
+        }
         for (int i = 0; i < 8 && violation == null; i++) {
             long e0 = events;
             collector.collect(GcCause.EXPLICIT);
-            if (events == e0 && depth == 0 && violation == null) {
-                exactCheck("after a full collection that ran no finalizer, callback or cleanup (" + where + ")");
+            if (events == e0 && violation == null) {
+                Supplier<String> w = where;
+                exactCheck(() -> "after a full collection that ran no finalizer, callback or cleanup (" + w.get() + ")");
                 return;
             }
         }
@@ -593,8 +607,8 @@ final class StressRun {
     private void onFinalizer(long id, long addr) {
         events++;
         if (violation != null) return;
-        String saved = where;
-        where = "the finalizer of #" + id + ", during " + saved;
+        Supplier<String> saved = where;
+        where = () -> "the finalizer of #" + id + ", during " + saved.get();
         try {
             Obj o = model.obj(id);
             if (++o.finalizerRuns > 1) throw fail("finalizer-twice", "the finalizer of #%d ran a second time", id);
@@ -608,13 +622,13 @@ final class StressRun {
             }
             String stamp = stamp();
             o.finalizedStamp = stamp;
-            compareFrom(List.of(new long[] {id, addr}), "the finalizer of #" + id + " (its object and all it references)", false, id);
+            compareFrom(List.of(new long[] {id, addr}), () -> "the finalizer of #" + id + " (its object and all it references)", false, id);
             if (config.order() == FinalizerOrder.TOPOLOGICAL) checkTopological(id, r0, stamp);
             runActions(o.finalizer, id, addr, r0, stamp);
         } catch (Violation v) {
             record(v);
         } catch (RuntimeException | Error e) {
-            record(fromThrowable(e, "thrown in " + where));
+            record(fromThrowable(e, "thrown in " + where.get()));
         } finally {
             where = saved;
         }
@@ -623,8 +637,8 @@ final class StressRun {
     private void onCallback(long weakId, long w) {
         events++;
         if (violation != null) return;
-        String saved = where;
-        where = "the callback of weak reference #" + weakId + ", during " + saved;
+        Supplier<String> saved = where;
+        where = () -> "the callback of weak reference #" + weakId + ", during " + saved.get();
         try {
             Obj o = model.obj(weakId);
             if (++o.callbackRuns > 1) throw fail("callback-twice", "the callback of weak reference #%d ran a second time", weakId);
@@ -642,7 +656,7 @@ final class StressRun {
         } catch (Violation v) {
             record(v);
         } catch (RuntimeException | Error e) {
-            record(fromThrowable(e, "thrown in " + where));
+            record(fromThrowable(e, "thrown in " + where.get()));
         } finally {
             where = saved;
         }
@@ -651,8 +665,8 @@ final class StressRun {
     private void onCleanup(int key) {
         events++;
         if (violation != null) return;
-        String saved = where;
-        where = "cleanup c" + key + ", during " + saved;
+        Supplier<String> saved = where;
+        where = () -> "cleanup c" + key + ", during " + saved.get();
         try {
             Cleanup c = model.cleanups.get(key);
             if (++c.runs > 1) throw fail("cleanup-twice", "cleanup c%d ran a second time", key);
@@ -668,7 +682,7 @@ final class StressRun {
         } catch (Violation v) {
             record(v);
         } catch (RuntimeException | Error e) {
-            record(fromThrowable(e, "thrown in " + where));
+            record(fromThrowable(e, "thrown in " + where.get()));
         } finally {
             where = saved;
         }
@@ -701,7 +715,7 @@ final class StressRun {
         } catch (Violation v) {
             record(v);
         } catch (RuntimeException | Error e) {
-            record(fromThrowable(e, "thrown by an action of " + where));
+            record(fromThrowable(e, "thrown by an action of " + where.get()));
         } finally {
             if (stamp != null) finalizerStamps.pop();
             actionStarts.pop();
@@ -778,7 +792,7 @@ final class StressRun {
             case StressModel.VIA_HANDLE -> heap.handles().get(model.handles.get((int) v[1]).heapHandle);
             default -> m.getRef(addr(v[1]), (int) v[2]);
         };
-        expect(id, a, pathText(id));
+        expect(id, a, () -> pathText(id));
         return a;
     }
 
@@ -788,7 +802,7 @@ final class StressRun {
     }
 
     /** {@code a} must be model object {@code id}: in use, of its layout, holding its id. */
-    private void expect(long id, long a, String how) {
+    private void expect(long id, long a, Supplier<String> how) {
         Obj o = model.obj(id);
         if (a == 0) throw fail("graph", "#%d should be at %s; the heap has null there", id, how);
         if (!heap.isObject(a)) {
@@ -811,7 +825,7 @@ final class StressRun {
      * object in use with its id and layout, every slot as the model says, one address per id.
      * At top level, also the state of each weak reference met.
      */
-    private Map<Long, Long> compareFrom(List<long[]> starts, String when, boolean topLevel, long strict) {
+    private Map<Long, Long> compareFrom(List<long[]> starts, Supplier<String> when, boolean topLevel, long strict) {
         Map<Long, Long> addrOf = new HashMap<>();
         Map<Long, Long> idAt = new HashMap<>();
         ArrayDeque<Long> queue = new ArrayDeque<>();
@@ -833,7 +847,8 @@ final class StressRun {
                 } else if (h == 0 && garbage) {
                     continue; // rc clears the slots of cyclic garbage (tp_clear); an object dying meanwhile may see that
                 } else {
-                    visit(c, h, "slot " + i + " of #" + id + " (" + when + ")", addrOf, idAt, queue);
+                    int slot = i;
+                    visit(c, h, () -> "slot " + slot + " of #" + id + " (" + when.get() + ")", addrOf, idAt, queue);
                 }
             }
             if (topLevel && o.hasFinalizer && fin.isFinalized(a) != (o.finalizerRuns > 0)) {
@@ -844,7 +859,7 @@ final class StressRun {
         return addrOf;
     }
 
-    private void visit(long id, long a, String how, Map<Long, Long> addrOf, Map<Long, Long> idAt, ArrayDeque<Long> queue) {
+    private void visit(long id, long a, Supplier<String> how, Map<Long, Long> addrOf, Map<Long, Long> idAt, ArrayDeque<Long> queue) {
         Long known = addrOf.get(id);
         if (known != null) {
             if (known != a) throw fail("graph", "#%d is at 0x%x and at 0x%x (%s)", id, known, a, how);
@@ -888,15 +903,14 @@ final class StressRun {
         }
     }
 
-    /** After a collection: the reachable graph, weak references, handles and the heap verifier's count. */
-    private void checkpoint(String when) {
+    /** After a collection: the reachable graph slot for slot, weak references, handles, cleanup handles. */
+    private void checkpoint(Supplier<String> when) {
         where = when;
         List<long[]> starts = new ArrayList<>();
-        for (int g = 0; g < StressModel.GLOBALS; g++) root(model.globals[g], m.getGlobal(g), "global g" + g, starts);
+        for (int g = 0; g < StressModel.GLOBALS; g++) root(model.globals[g], m.getGlobal(g), "global g", g, starts);
         if (heap.roots().depth() != model.frames.size()) throw fail("graph", "the heap has %d frames, the model %d", heap.roots().depth(), model.frames.size());
-        for (int f = 0; f < model.frames.size(); f++) {
-            Frame fr = model.frames.get(f);
-            for (int s = 0; s < fr.slots.length; s++) root(fr.slots[s], heap.roots().stackSlot(fr.heapStart + s), "frame " + f + " slot " + s, starts);
+        for (Frame fr : model.frames) {
+            for (int s = 0; s < fr.slots.length; s++) root(fr.slots[s], heap.roots().stackSlot(fr.heapStart + s), "root stack slot ", fr.heapStart + s, starts);
         }
         for (StressModel.Handle h : model.handles.values()) {
             if (!heap.handles().isLive(h.heapHandle)) throw fail("graph", "handle %d is not live", h.heapHandle);
@@ -912,41 +926,39 @@ final class StressRun {
                 throw fail("cleanup-state", "c%d.isAlive() is %b, but the cleanup is %s", c.key, c.handle.isAlive(), c.state);
             }
         }
-        HeapVerifier.Report rep;
-        try {
-            rep = verifier.verify(when, false);
-        } catch (HeapVerificationException e) {
-            throw record(fromThrowable(e, "the tester's heap verifier, " + when));
-        }
-        long expected = model.reachable().size() + liveCleanups;
-        if (rep.reachableObjects() != expected) {
-            throw fail("verifier-disagrees", "the heap verifier reaches %d objects, the model %d (+%d weak references of pending withFinalizer cleanups)",
-                rep.reachableObjects(), model.reachable().size(), liveCleanups);
-        }
     }
 
-    private void root(long id, long a, String name, List<long[]> starts) {
+    private void root(long id, long a, String name, int index, List<long[]> starts) {
         if (id == 0) {
-            if (a != 0) throw fail("graph", "%s holds 0x%x (%s), the model null", name, a, heap.isObject(a) ? idText(m.getLong(a, 0)) : "freed");
+            if (a != 0) throw fail("graph", "%s%d holds 0x%x (%s), the model null", name, index, a, heap.isObject(a) ? idText(m.getLong(a, 0)) : "freed");
         } else {
             starts.add(new long[] {id, a});
         }
     }
 
-    /** After a full collection that ran nothing: exactly the reachable objects are left. */
-    private void exactCheck(String when) {
+    /**
+     * After a full collection that ran nothing: exactly the reachable objects are left, the heap
+     * verifier (gclab's independent re-trace) agrees with the model on what is reachable and finds
+     * nothing else, and every cleanup of a dead object has run.
+     */
+    private void exactCheck(Supplier<String> when) {
         checkpoint(when);
         int liveCleanups = model.liveCleanups();
         long expected = model.reachable().size() + liveCleanups;
         long actual = heap.objectCount();
         if (actual != expected) {
-            throw fail("object-count", "%s the heap holds %d objects, but the model reaches %d (+%d weak references of pending withFinalizer cleanups); unreachable survivors: %s",
-                when + ",", actual, model.reachable().size(), liveCleanups, survivors());
+            throw fail("object-count", "%s, the heap holds %d objects, but the model reaches %d (+%d weak references of pending withFinalizer cleanups); unreachable survivors: %s",
+                when.get(), actual, model.reachable().size(), liveCleanups, survivors());
         }
+        HeapVerifier.Report rep;
         try {
-            verifier.verify(when, true);
+            rep = verifier.verify(when.get(), true);
         } catch (HeapVerificationException e) {
-            throw record(fromThrowable(e, "the tester's heap verifier (exact), " + when));
+            throw record(fromThrowable(e, "the tester's heap verifier (exact), " + when.get()));
+        }
+        if (rep.reachableObjects() != expected || rep.allocatedObjects() != actual) {
+            throw fail("verifier-disagrees", "the heap verifier counts %d allocated and %d reachable objects; the heap says %d, the model reaches %d (+%d weak references of pending withFinalizer cleanups)",
+                rep.allocatedObjects(), rep.reachableObjects(), actual, model.reachable().size(), liveCleanups);
         }
         for (Cleanup c : model.cleanups.values()) {
             if (c.state == CleanupState.ALIVE && !c.optional && !model.isReachable(c.target)) {
@@ -1006,7 +1018,8 @@ final class StressRun {
             if (events == e0 && !model.hasRoots()) break;
             if (++rounds == 60) throw fail("did-not-quiesce", "finalizers, callbacks or cleanups still ran after %d full collections with all roots dropped", rounds);
         }
-        exactCheck("at the end (all roots dropped, " + (rounds + 1) + " full collections)");
+        int collections = rounds + 1;
+        exactCheck(() -> "at the end (all roots dropped, " + collections + " full collections)");
         for (Obj o : model.objs.values()) {
             if (o.hasFinalizer && o.finalizerRuns == 0) throw fail("finalizer-skipped", "#%d died without its finalizer running (checked at the end, all roots dropped)", o.id);
         }

@@ -140,7 +140,7 @@ final class StressShrinker {
     private List<Op> shrinkChurn(List<Op> ops, Program p) {
         List<Op> cur = ops;
         for (int round = 0; round < 8 && replays < budget; round++) {
-            List<Op> halved = StressOps.mapDeep(cur, op -> op instanceof Churn c && c.count() > 1 ? new Churn(Math.max(1, c.count() / 2), c.shape(), c.rooted()) : op);
+            List<Op> halved = StressOps.mapDeep(cur, op -> op instanceof Churn c && c.count() > 1 ? new Churn(Math.max(1, c.count() / 2), c.shape(), c.mode()) : op);
             if (halved.equals(cur) || !fails(halved, p)) break;
             cur = halved;
         }
