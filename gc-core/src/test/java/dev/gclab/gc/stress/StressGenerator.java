@@ -122,9 +122,10 @@ final class StressGenerator implements StressRun.OpSource {
         else if (r < 532 && nextCleanup > 0) emit(pct() < 50 ? new CallCleanup(rnd.nextInt(nextCleanup)) : new DetachCleanup(rnd.nextInt(nextCleanup)));
         else if (r < 565 && !holders().isEmpty()) emit(new WeakGet(new Id(pick(holders())), pct() < 40 ? new Global(global()) : new Nowhere()));
         else if (r < 600) emit(churn(true));
-        else if (r < 635) emit(new Collect(false));
-        else if (r < 660) emit(new Collect(true));
-        else if (r < 672) emit(new FullCollect());
+        else if (r < 620) emit(new Collect(false));
+        else if (r < 635) emit(new Collect(true));
+        else if (r < 645) emit(new FullCollect());
+        else if (r < 672) emit(new Store(dest(), value()));
         else if (r < 730) emit(new Store(new Global(global()), new Null()));
         else if (r < 790) dyingStructure();
         else if (r < 830) finalizerDropsAnother();
@@ -269,7 +270,7 @@ final class StressGenerator implements StressRun.OpSource {
         }
         if (pct() < 40) emit(new NewWeakRef(id(), id(), new Id(root), List.of(), new Global((g + 1) % StressModel.GLOBALS)));
         emit(new Store(new Global(g), new Null()));
-        if (pct() < 50) emit(new Collect(pct() < 40));
+        if (pct() < 30) emit(new Collect(pct() < 40));
     }
 
     /** y (finalizer, weak reference with callback) is held only by g1; x's finalizer drops g1; x is dropped; collect. */
@@ -288,7 +289,7 @@ final class StressGenerator implements StressRun.OpSource {
         emit(new Alloc(x, xs, new Global(gx), fin));
         if (xs.refSlots() > 0 && pct() < 50) emit(new Store(new Field(new Id(x), 0), new Id(x))); // x in a cycle: found by a collection
         emit(new Store(new Global(gx), new Null()));
-        if (pct() < 70) emit(pct() < 50 ? new Collect(false) : new FullCollect());
+        if (pct() < 45) emit(pct() < 50 ? new Collect(false) : new FullCollect());
     }
 
     /** A garbage cycle of finalizable objects with finalizable tails (the topological-order case). */
@@ -305,7 +306,7 @@ final class StressGenerator implements StressRun.OpSource {
             emit(new Alloc(id(), pct() < 60 ? Shape.LEAF : Shape.ONE, new Field(new Id(owner), 1), pct() < 85 ? List.of() : null));
         }
         emit(new Store(new Global(g), new Null()));
-        if (pct() < 60) emit(pct() < 50 ? new Collect(false) : new FullCollect());
+        if (pct() < 40) emit(pct() < 50 ? new Collect(false) : new FullCollect());
     }
 
     /** Self-cycles held by roots; a finalizable one's finalizer drops the other's root during a full collection. */
@@ -317,7 +318,7 @@ final class StressGenerator implements StressRun.OpSource {
         emit(new Alloc(y, Shape.ONE, new Global(g1), List.of(new Store(new Global(g0), new Null()))));
         emit(new Store(new Field(new Id(y), 0), new Id(y)));
         emit(new Store(new Global(g1), new Null()));
-        emit(pct() < 50 ? new FullCollect() : new Collect(false));
+        if (pct() < 60) emit(pct() < 50 ? new FullCollect() : new Collect(false));
     }
 
     /** Weak references and cleanups on objects never stored, and on objects whose last root a finalizer run by the allocation drops. */

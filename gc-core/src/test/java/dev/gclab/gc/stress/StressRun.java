@@ -63,7 +63,7 @@ final class StressRun {
 
     record Program(long seed, StressConfig.Tuning tuning, List<Op> ops) {}
 
-    record Result(Program program, Violation violation, int failedAt, long collections, long allocations, long events) {
+    record Result(Program program, Violation violation, int failedAt, long collections, long explicitCollections, long allocations, long events) {
         boolean failed() { return violation != null; }
     }
 
@@ -89,7 +89,7 @@ final class StressRun {
     Mutator m;
     Finalization fin;
     private HeapVerifier verifier;
-    private final Map<Shape, Integer> layouts = new HashMap<>();
+    private final Map<Shape, Integer> layouts = new java.util.IdentityHashMap<>(); // fixed shapes are constants
     private int weakLayout;
 
     private Violation violation;
@@ -97,6 +97,7 @@ final class StressRun {
     /** Where the program is, for messages (built only when one is needed). */
     private Supplier<String> where = () -> "setup";
     long events;
+    private long explicitCollections;
     private int depth;
     private int earlyCall = -1;
     private boolean closing;
@@ -172,7 +173,7 @@ final class StressRun {
             heap.close();
         }
         return new Result(new Program(seed, tuning, List.copyOf(executed)), violation, failedAt,
-            collector == null ? 0 : collector.stats().cycles(), heap.counters().allocations, events);
+            collector == null ? 0 : collector.stats().cycles(), explicitCollections, heap.counters().allocations, events);
     }
 
     private void guarded(Runnable r) {
@@ -278,6 +279,7 @@ final class StressRun {
                 case WeakGet w -> weakGet(w, self);
                 case Churn c -> churn(c);
                 case Collect c -> {
+                    explicitCollections++;
                     if (c.young()) collector.collectYoung(GcCause.EXPLICIT);
                     else collector.collect(GcCause.EXPLICIT);
                 }
@@ -520,8 +522,8 @@ final class StressRun {
             scratch = model.pushFrame(FrameKind.SCRATCH, heap.roots().topFrameStart(), 1);
         }
         for (int i = 0; i < c.count() && violation == null; i++) {
-            long a = allocateRaw(c.shape());
-            writeId(a, c.shape(), CHURN_TAG | ++churnSerial);
+            long a = allocateRaw(c.shape(), false);
+            m.setLong(a, 0, CHURN_TAG | ++churnSerial); // no checksum: the model never reaches churn objects
             if (c.mode() != ChurnMode.UNSTORED) m.setLocal(0, a); // the model does not know churn objects: they are garbage at once
             if (c.mode() == ChurnMode.DROPPED) m.setLocal(0, 0);
         }
@@ -533,11 +535,13 @@ final class StressRun {
 
     private void fullCollect() {
         if (depth > 0) { // inside a finalizer, callback or cleanup: one collection, no exactness (it is not over)
+            explicitCollections++;
             collector.collect(GcCause.EXPLICIT);
             return;
         }
         for (int i = 0; i < 8 && violation == null; i++) {
             long e0 = events;
+            explicitCollections++;
             collector.collect(GcCause.EXPLICIT);
             if (events == e0 && violation == null) {
                 Supplier<String> w = where;
@@ -549,7 +553,7 @@ final class StressRun {
 
     // ------------------------------------------------------------------ allocation
 
-    private long allocateRaw(Shape s) {
+    private long allocateRaw(Shape s, boolean checkPin) {
         int lid = s.isArray() ? LayoutRegistry.LONG_ARRAY : layouts.get(s);
         long a;
         try {
@@ -557,12 +561,12 @@ final class StressRun {
         } catch (OutOfHeapException e) {
             throw outOfHeap(e, lid, s.isArray() ? s.longs() : 0);
         }
-        if (m.isPinned(a)) throw fail("pin", "a new object at 0x%x is pinned: the pin of a dead object outlived it", a);
+        if (checkPin && m.isPinned(a)) throw fail("pin", "a new object at 0x%x is pinned: the pin of a dead object outlived it", a);
         return a;
     }
 
     private long allocate(Shape s, long id) {
-        long a = allocateRaw(s);
+        long a = allocateRaw(s, true);
         writeId(a, s, TAG | id);
         model.add(id, s);
         return a;
@@ -804,18 +808,18 @@ final class StressRun {
     /** {@code a} must be model object {@code id}: in use, of its layout, holding its id. */
     private void expect(long id, long a, Supplier<String> how) {
         Obj o = model.obj(id);
-        if (a == 0) throw fail("graph", "#%d should be at %s; the heap has null there", id, how);
+        if (a == 0) throw fail("graph", "#%d should be at %s; the heap has null there", id, how.get());
         if (!heap.isObject(a)) {
-            throw fail("freed-reachable", "#%d (%s) is reachable (%s) but 0x%x is not an object in use: it was freed", id, o.isWeak() ? "weak reference" : o.shape, how, a);
+            throw fail("freed-reachable", "#%d (%s) is reachable (%s) but 0x%x is not an object in use: it was freed", id, o.isWeak() ? "weak reference" : o.shape, how.get(), a);
         }
         int lid = heap.layoutOf(a);
         if (lid != layoutOf(o) || (o.shape != null && o.shape.isArray() && heap.lengthOf(a) != o.shape.longs())) {
-            throw fail("graph", "#%d (%s) should be at %s; 0x%x is a %s of length %d", id, o.isWeak() ? "weak reference" : o.shape, how, a,
+            throw fail("graph", "#%d (%s) should be at %s; 0x%x is a %s of length %d", id, o.isWeak() ? "weak reference" : o.shape, how.get(), a,
                 heap.layouts().name(lid), heap.lengthOf(a));
         }
         if (o.isWeak()) return;
         long word = m.getLong(a, 0);
-        if (word != (TAG | id)) throw fail("graph", "#%d should be at %s; 0x%x holds %s", id, how, a, idText(word));
+        if (word != (TAG | id)) throw fail("graph", "#%d should be at %s; 0x%x holds %s", id, how.get(), a, idText(word));
         long check = o.shape == Shape.MIXED ? m.getLong(a, 1) : o.shape.isArray() && o.shape.longs() >= 2 ? m.getLong(a, o.shape.longs() - 1) : word * MIX;
         if (check != word * MIX) throw fail("graph", "#%d at 0x%x: its second data word was overwritten (0x%x)", id, a, check);
     }
@@ -843,7 +847,7 @@ final class StressRun {
                 long c = o.refs[i];
                 long h = m.getRef(a, i);
                 if (c == 0) {
-                    if (h != 0) throw fail("graph", "%s: slot %d of #%d holds 0x%x (%s), the model null", when, i, id, h, heap.isObject(h) ? idText(m.getLong(h, 0)) : "freed");
+                    if (h != 0) throw fail("graph", "%s: slot %d of #%d holds 0x%x (%s), the model null", when.get(), i, id, h, heap.isObject(h) ? idText(m.getLong(h, 0)) : "freed");
                 } else if (h == 0 && garbage) {
                     continue; // rc clears the slots of cyclic garbage (tp_clear); an object dying meanwhile may see that
                 } else {
@@ -862,7 +866,7 @@ final class StressRun {
     private void visit(long id, long a, Supplier<String> how, Map<Long, Long> addrOf, Map<Long, Long> idAt, ArrayDeque<Long> queue) {
         Long known = addrOf.get(id);
         if (known != null) {
-            if (known != a) throw fail("graph", "#%d is at 0x%x and at 0x%x (%s)", id, known, a, how);
+            if (known != a) throw fail("graph", "#%d is at 0x%x and at 0x%x (%s)", id, known, a, how.get());
             return;
         }
         expect(id, a, how);
@@ -1003,9 +1007,12 @@ final class StressRun {
             for (Cleanup c : pending) {
                 if (c.state == CleanupState.ALIVE) throw fail("cleanup-lost", "cleanup c%d was pending at collector.close() and did not run", c.key);
             }
-            for (int i = 1; i < closeOrder.size(); i++) {
-                if (model.cleanups.get(closeOrder.get(i)).sequence > model.cleanups.get(closeOrder.get(i - 1)).sequence) {
-                    throw fail("cleanup-order", "collector.close() ran cleanups %s, not in reverse creation order", closeOrder);
+            // Reverse creation order among those pending when close() began (cleanups created meanwhile run after them, as CPython's atexit loop does).
+            List<Integer> ran = new ArrayList<>();
+            for (int key : closeOrder) if (pending.contains(model.cleanups.get(key))) ran.add(key);
+            for (int i = 1; i < ran.size(); i++) {
+                if (model.cleanups.get(ran.get(i)).sequence > model.cleanups.get(ran.get(i - 1)).sequence) {
+                    throw fail("cleanup-order", "collector.close() ran the cleanups pending then in the order %s, not in reverse creation order", ran);
                 }
             }
         }
@@ -1013,6 +1020,7 @@ final class StressRun {
         while (true) {
             dropRoots();
             long e0 = events;
+            explicitCollections++;
             collector.collect(GcCause.EXPLICIT);
             if (violation != null) return;
             if (events == e0 && !model.hasRoots()) break;

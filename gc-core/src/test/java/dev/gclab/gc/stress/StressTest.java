@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -35,6 +37,7 @@ class StressTest {
     static final int DEFAULT_SEEDS = 1000;
     static final int DEFAULT_OPS = 200;
     static final int SHRINK_BUDGET = 3000;
+    static final int MAX_KINDS_SHRUNK = 4;
 
     static final int SEEDS = Integer.getInteger("gclab.stress.seeds", DEFAULT_SEEDS);
     static final int OPS = Integer.getInteger("gclab.stress.ops", DEFAULT_OPS);
@@ -74,14 +77,19 @@ class StressTest {
         System.out.printf("stress %s: %d seeds in %.1f s: %d collections, %d allocations, %d finalizers/callbacks/cleanups run, %d failed%n",
             config.name(), SEEDS, (System.nanoTime() - t0) / 1e9, collections, allocations, events, failed.size());
         if (failed.isEmpty()) return;
-        Result first = results[failed.get(0)];
+        // One shrunk example per kind of violation (the first seed of each), so that one run shows every defect class.
+        Map<String, List<Result>> byKind = new LinkedHashMap<>();
+        for (int i : failed) byKind.computeIfAbsent(results[i].violation().kind, k -> new ArrayList<>()).add(results[i]);
         StringBuilder sb = new StringBuilder();
-        sb.append(failed.size()).append(" of ").append(SEEDS).append(" seeds failed on ").append(config.name()).append(".\n");
-        sb.append(report(config, first, true));
-        sb.append("\nfailing seeds (first 10): ");
-        for (int k = 0; k < Math.min(10, failed.size()); k++) {
-            Result r = results[failed.get(k)];
-            sb.append(k == 0 ? "" : ", ").append(r.program().seed()).append(" [").append(r.violation().kind).append(']');
+        sb.append(failed.size()).append(" of ").append(SEEDS).append(" seeds failed on ").append(config.name()).append(":");
+        byKind.forEach((kind, rs) -> sb.append("\n  ").append(rs.size()).append(" x [").append(kind).append("], e.g. seed ").append(rs.get(0).program().seed()));
+        int shown = 0;
+        for (List<Result> rs : byKind.values()) {
+            if (shown++ == MAX_KINDS_SHRUNK) {
+                sb.append("\n\n(").append(byKind.size() - MAX_KINDS_SHRUNK).append(" more kinds: replay their seeds to see them shrunk)");
+                break;
+            }
+            sb.append("\n\n").append(report(config, rs.get(0), true));
         }
         System.out.println(sb);
         fail(sb.toString());
