@@ -60,10 +60,13 @@ record StressConfig(CollectorProvider provider, Map<String, String> variant, Mar
     record Knob(String key, java.util.function.Function<SplittableRandom, String> value) {}
 
     static final List<Knob> KNOBS = List.of(
+        // rc's detector thresholds (t0,t1,t2): low ones make allocations in finalizers and callbacks run detections
         new Knob("thresholds", r -> {
             int t0 = r.nextInt(10) == 0 ? 1 + r.nextInt(3) : 4 + r.nextInt(r.nextBoolean() ? 30 : 150);
             return t0 + "," + (1 + r.nextInt(5)) + "," + (1 + r.nextInt(5));
-        }));
+        }),
+        // when the threshold-crossing allocation collects: inside it (CPython 3.11) or at the next one (3.12+)
+        new Knob("trigger", r -> r.nextBoolean() ? "allocation" : "eval_breaker"));
 
     private static final Map<String, Boolean> ACCEPTED = new ConcurrentHashMap<>();
 
@@ -72,7 +75,7 @@ record StressConfig(CollectorProvider provider, Map<String, String> variant, Mar
         String key = provider.name() + variant + "/" + knob.key();
         return ACCEPTED.computeIfAbsent(key, k -> {
             Map<String, String> extra = new TreeMap<>(variant);
-            extra.putIfAbsent(knob.key(), knob.value().apply(new SplittableRandom(1)));
+            extra.putIfAbsent(knob.key(), knob.value().apply(new SplittableRandom(2)));
             try (Heap heap = new Heap(HeapConfig.of(1L << 20))) {
                 provider.create(heap, new CollectorOptions(2.0, 1L << 20, false, extra));
                 return true;

@@ -63,9 +63,15 @@ final class StressRun {
 
     record Program(long seed, StressConfig.Tuning tuning, List<Op> ops) {}
 
-    record Result(Program program, Violation violation, int failedAt, long collections, long explicitCollections, long allocations, long events) {
+    record Result(Program program, Violation violation, int failedAt, long collections, long explicitCollections, long allocations, long events, long[] coverage) {
         boolean failed() { return violation != null; }
     }
+
+    /** What the programs exercised (summed over a configuration's seeds; each must be above zero, or the tester lost power). */
+    static final String[] COVERAGE = {"finalizers run", "weak-reference callbacks run", "withFinalizer cleanups run", "objects resurrected",
+        "collections run by finalizers, callbacks and cleanups", "weak references and cleanups on never-stored objects", "exact checks after quiet full collections"};
+    static final int FINALIZERS = 0, CALLBACKS = 1, CLEANUPS = 2, RESURRECTED = 3, NESTED_COLLECTIONS = 4, FRESH_REFERENTS = 5, EXACT_CHECKS = 6;
+    private final long[] coverage = new long[COVERAGE.length];
 
     /** Where operations come from: a generator (which looks at the model) or a fixed list. */
     interface OpSource { Op next(StressRun run); }
@@ -173,7 +179,7 @@ final class StressRun {
             heap.close();
         }
         return new Result(new Program(seed, tuning, List.copyOf(executed)), violation, failedAt,
-            collector == null ? 0 : collector.stats().cycles(), explicitCollections, heap.counters().allocations, events);
+            collector == null ? 0 : collector.stats().cycles(), explicitCollections, heap.counters().allocations, events, coverage.clone());
     }
 
     private void guarded(Runnable r) {
@@ -423,6 +429,7 @@ final class StressRun {
         long rid;
         long raddr;
         if (w.referent() instanceof Fresh f) {
+            coverage[FRESH_REFERENTS]++;
             rid = f.id();
             raddr = allocate(f.shape(), rid);
             if (f.finalizer() != null) registerFinalizer(rid, raddr, f.finalizer());
@@ -453,6 +460,7 @@ final class StressRun {
         long raddr;
         if (w.referent() instanceof Fresh f) {
             if (model.exists(f.id())) return;
+            coverage[FRESH_REFERENTS]++;
             rid = f.id();
             raddr = allocate(f.shape(), rid);
             if (f.finalizer() != null) registerFinalizer(rid, raddr, f.finalizer());
@@ -610,6 +618,7 @@ final class StressRun {
 
     private void onFinalizer(long id, long addr) {
         events++;
+        coverage[FINALIZERS]++;
         if (violation != null) return;
         Supplier<String> saved = where;
         where = () -> "the finalizer of #" + id + ", during " + saved.get();
@@ -640,6 +649,7 @@ final class StressRun {
 
     private void onCallback(long weakId, long w) {
         events++;
+        coverage[CALLBACKS]++;
         if (violation != null) return;
         Supplier<String> saved = where;
         where = () -> "the callback of weak reference #" + weakId + ", during " + saved.get();
@@ -668,6 +678,7 @@ final class StressRun {
 
     private void onCleanup(int key) {
         events++;
+        coverage[CLEANUPS]++;
         if (violation != null) return;
         Supplier<String> saved = where;
         where = () -> "cleanup c" + key + ", during " + saved.get();
@@ -696,6 +707,7 @@ final class StressRun {
     private void runActions(List<Op> actions, long self, long selfAddr, Set<Long> r0, String stamp) {
         if (actions == null || actions.isEmpty()) return;
         long bornBefore = model.allocationCount();
+        long cyclesBefore = collector.stats().cycles();
         depth++;
         actionStarts.push(new Object[] {r0, bornBefore});
         if (stamp != null) finalizerStamps.push(stamp);
@@ -724,6 +736,7 @@ final class StressRun {
             if (stamp != null) finalizerStamps.pop();
             actionStarts.pop();
             depth--;
+            if (depth == 0) coverage[NESTED_COLLECTIONS] += collector.stats().cycles() - cyclesBefore;
         }
         if (violation == null) markResurrected(r0, bornBefore);
     }
@@ -735,6 +748,7 @@ final class StressRun {
             Obj o = model.obj(id);
             if (!r0.contains(id) && o.born < bornBefore && !o.resurrected) {
                 o.resurrected = true;
+                coverage[RESURRECTED]++;
                 any = true;
             }
         }
@@ -946,6 +960,7 @@ final class StressRun {
      * nothing else, and every cleanup of a dead object has run.
      */
     private void exactCheck(Supplier<String> when) {
+        coverage[EXACT_CHECKS]++;
         checkpoint(when);
         int liveCleanups = model.liveCleanups();
         long expected = model.reachable().size() + liveCleanups;

@@ -66,17 +66,26 @@ class StressTest {
         long t0 = System.nanoTime();
         Result[] results = new Result[SEEDS];
         IntStream.range(0, SEEDS).parallel().forEach(i -> results[i] = generateAndRun(config, seedOf(FIRST + i), OPS));
-        long collections = 0, allocations = 0, events = 0;
+        long collections = 0, allocations = 0;
+        long[] coverage = new long[StressRun.COVERAGE.length];
         List<Integer> failed = new ArrayList<>();
         for (int i = 0; i < SEEDS; i++) {
             collections += results[i].collections();
             allocations += results[i].allocations();
-            events += results[i].events();
+            for (int k = 0; k < coverage.length; k++) coverage[k] += results[i].coverage()[k];
             if (results[i].failed()) failed.add(i);
         }
-        System.out.printf("stress %s: %d seeds in %.1f s: %d collections, %d allocations, %d finalizers/callbacks/cleanups run, %d failed%n",
-            config.name(), SEEDS, (System.nanoTime() - t0) / 1e9, collections, allocations, events, failed.size());
-        if (failed.isEmpty()) return;
+        StringBuilder cov = new StringBuilder();
+        for (int k = 0; k < coverage.length; k++) cov.append(", ").append(coverage[k]).append(' ').append(StressRun.COVERAGE[k]);
+        System.out.printf("stress %s: %d seeds in %.1f s, %d failed: %d collections, %d allocations%s%n",
+            config.name(), SEEDS, (System.nanoTime() - t0) / 1e9, failed.size(), collections, allocations, cov);
+        if (failed.isEmpty()) {
+            // The programs must still exercise what they are for (a generator change must not silently lose it).
+            for (int k = 0; k < coverage.length; k++) {
+                assertTrue(SEEDS < 100 || coverage[k] > 0, config.name() + ": no " + StressRun.COVERAGE[k] + " in " + SEEDS + " programs" + cov);
+            }
+            return;
+        }
         // One shrunk example per kind of violation (the first seed of each), so that one run shows every defect class.
         Map<String, List<Result>> byKind = new LinkedHashMap<>();
         for (int i : failed) byKind.computeIfAbsent(results[i].violation().kind, k -> new ArrayList<>()).add(results[i]);
