@@ -62,8 +62,15 @@ class StressTest {
         return configs.stream().map(c -> DynamicTest.dynamicTest(c.name() + ": " + SEEDS + " seeds", () -> runConfiguration(c)));
     }
 
+    /** CPU time of this JVM so far (all threads), or -1 where the platform does not tell. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+            ? os.getProcessCpuTime() : -1;
+    }
+
     private static void runConfiguration(StressConfig config) {
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         Result[] results = new Result[SEEDS];
         IntStream.range(0, SEEDS).parallel().forEach(i -> results[i] = generateAndRun(config, seedOf(FIRST + i), OPS));
         long collections = 0, allocations = 0;
@@ -77,8 +84,8 @@ class StressTest {
         }
         StringBuilder cov = new StringBuilder();
         for (int k = 0; k < coverage.length; k++) cov.append(", ").append(coverage[k]).append(' ').append(StressRun.COVERAGE[k]);
-        System.out.printf("stress %s: %d seeds in %.1f s, %d failed: %d collections, %d allocations%s%n",
-            config.name(), SEEDS, (System.nanoTime() - t0) / 1e9, failed.size(), collections, allocations, cov);
+        System.out.printf("stress %s: %d seeds in %.1f s (%.1f s CPU), %d failed: %d collections, %d allocations%s%n",
+            config.name(), SEEDS, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, failed.size(), collections, allocations, cov);
         if (failed.isEmpty()) {
             // The programs must still exercise what they are for (a generator change must not silently lose it).
             for (int k = 0; k < coverage.length; k++) {
