@@ -63,7 +63,7 @@ final class StressRun {
 
     record Program(long seed, StressConfig.Tuning tuning, List<Op> ops) {}
 
-    record Result(Program program, Violation violation, int failedAt, long collections, long explicitCollections, long allocations, long events, long[] coverage) {
+    record Result(Program program, Violation violation, int failedAt, long collections, long explicitCollections, long allocations, long[] coverage) {
         boolean failed() { return violation != null; }
     }
 
@@ -102,7 +102,8 @@ final class StressRun {
     private int failedAt = -1;
     /** Where the program is, for messages (built only when one is needed). */
     private Supplier<String> where = () -> "setup";
-    long events;
+    /** Finalizers, callbacks and cleanups run so far: a full collection during which this does not change was quiet. */
+    private long events;
     private long explicitCollections;
     private int depth;
     private int earlyCall = -1;
@@ -179,7 +180,7 @@ final class StressRun {
             heap.close();
         }
         return new Result(new Program(seed, tuning, List.copyOf(executed)), violation, failedAt,
-            collector == null ? 0 : collector.stats().cycles(), explicitCollections, heap.counters().allocations, events, coverage.clone());
+            collector == null ? 0 : collector.stats().cycles(), explicitCollections, heap.counters().allocations, coverage.clone());
     }
 
     private void guarded(Runnable r) {

@@ -73,19 +73,20 @@ class StressTest {
         long cpu0 = processCpuNanos();
         Result[] results = new Result[SEEDS];
         IntStream.range(0, SEEDS).parallel().forEach(i -> results[i] = generateAndRun(config, seedOf(FIRST + i), OPS));
-        long collections = 0, allocations = 0;
+        long collections = 0, asked = 0, allocations = 0;
         long[] coverage = new long[StressRun.COVERAGE.length];
         List<Integer> failed = new ArrayList<>();
         for (int i = 0; i < SEEDS; i++) {
             collections += results[i].collections();
+            asked += results[i].explicitCollections();
             allocations += results[i].allocations();
             for (int k = 0; k < coverage.length; k++) coverage[k] += results[i].coverage()[k];
             if (results[i].failed()) failed.add(i);
         }
         StringBuilder cov = new StringBuilder();
         for (int k = 0; k < coverage.length; k++) cov.append(", ").append(coverage[k]).append(' ').append(StressRun.COVERAGE[k]);
-        System.out.printf("stress %s: %d seeds in %.1f s (%.1f s CPU), %d failed: %d collections, %d allocations%s%n",
-            config.name(), SEEDS, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, failed.size(), collections, allocations, cov);
+        System.out.printf("stress %s: %d seeds in %.1f s (%.1f s CPU), %d failed: %d collections (%d asked for by the programs), %d allocations%s%n",
+            config.name(), SEEDS, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, failed.size(), collections, asked, allocations, cov);
         if (failed.isEmpty()) {
             // The programs must still exercise what they are for (a generator change must not silently lose it).
             for (int k = 0; k < coverage.length; k++) {
@@ -148,8 +149,8 @@ class StressTest {
         StressConfig config = StressConfig.byName(System.getProperty("gclab.stress.config", StressConfig.all().get(0).name()));
         Result r = generateAndRun(config, Long.parseLong(seed), OPS);
         if (!r.failed()) {
-            System.out.printf("stress %s seed %s passed: %d operations, %d collections, %d allocations, %d finalizers/callbacks/cleanups run%n",
-                config.name(), seed, r.program().ops().size(), r.collections(), r.allocations(), r.events());
+            System.out.printf("stress %s seed %s passed: %d operations, %d collections, %d allocations, %s%n", config.name(), seed,
+                r.program().ops().size(), r.collections(), r.allocations(), java.util.Arrays.toString(r.coverage()) + " " + List.of(StressRun.COVERAGE));
             return;
         }
         String report = report(config, r, Boolean.parseBoolean(System.getProperty("gclab.stress.shrink", "true")));
