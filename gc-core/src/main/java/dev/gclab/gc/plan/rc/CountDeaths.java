@@ -109,16 +109,24 @@ final class CountDeaths {
                 return false;
             }
         }
+        clearWeakRefsAndCallBack(obj);
+        return true;
+    }
+
+    /**
+     * Clears the weak references to {@code obj} and runs their callbacks, newest first. Every weak
+     * reference with a callback is held before the first callback runs (CPython's
+     * PyObject_ClearWeakRefs holds them all in a tuple): a callback may free the owner of another of
+     * them, which must not die before its own callback has run.
+     */
+    private void clearWeakRefsAndCallBack(long obj) {
         int base = weakrefs.size();
         finalization.clearWeakRefsTo(obj, weakrefs);
-        for (int i = base; i < weakrefs.size(); i++) {
-            long w = weakrefs.get(i);
-            counts.increment(w);
-            finalization.callback(w);
-            decrement(w);
-        }
+        int end = weakrefs.size();
+        for (int i = base; i < end; i++) counts.increment(weakrefs.get(i));
+        for (int i = base; i < end; i++) finalization.callback(weakrefs.get(i));
+        for (int i = base; i < end; i++) decrement(weakrefs.get(i));
         weakrefs.truncate(base);
-        return true;
     }
 
     /**
