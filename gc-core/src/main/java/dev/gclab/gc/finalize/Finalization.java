@@ -460,6 +460,22 @@ public final class Finalization {
     public void finalizeNow(long obj) { runFinalizer(obj); }
 
     /**
+     * Calls the legacy finalizer of {@code obj} at a death by count, as CPython calls {@code tp_del}: no
+     * "finalized" bit is set, so it is called again at each death (it may resurrect the object each
+     * time). The caller keeps obj alive meanwhile.
+     */
+    public void callLegacyFinalizer(long obj) {
+        int r = reg.recordOf(obj);
+        if (r == 0 || !(reg.fn[r] instanceof Finalizer f)) return;
+        finalizersRun++;
+        try {
+            f.finalize(obj);
+        } catch (RuntimeException | Error e) {
+            unraisable(String.format("the legacy finalizer of object 0x%x", obj), e);
+        }
+    }
+
+    /**
      * Clears the weak references to {@code referent} (newest first) and adds those that have a callback
      * to {@code withCallbacks} (weak-reference objects); returns how many were added.
      */

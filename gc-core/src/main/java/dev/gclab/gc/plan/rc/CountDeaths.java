@@ -98,9 +98,22 @@ final class CountDeaths {
     /**
      * Death by count, first steps: the finalizer (at most once; the object is kept alive during the
      * call), then, unless it resurrected the object, the weak references are cleared and their
-     * callbacks run, newest first. Returns false if the object was resurrected.
+     * callbacks run, newest first. Returns false if the object was resurrected. A legacy finalizer
+     * runs as CPython's subtype_dealloc runs tp_del: after the weak references were cleared and called
+     * back, and at every death by count (tp_del has no "finalized" bit, so an object it resurrects is
+     * finalized again when it dies again).
      */
     private boolean finalizeDying(long obj) {
+        if (finalization.isLegacy(obj)) {
+            clearWeakRefsAndCallBack(obj);
+            counts.increment(obj);
+            finalization.callLegacyFinalizer(obj);
+            if (counts.decrement(obj) > 0) {
+                finalization.countResurrected();
+                return false;
+            }
+            return true;
+        }
         if (finalization.needsFinalizer(obj)) {
             counts.increment(obj);
             finalization.finalizeNow(obj);
