@@ -55,6 +55,7 @@ public final class Finalization {
     private final List<FinalizeHandle> finalizeHandles = new ArrayList<>();
     private final LongStack queue = new LongStack(64);
     private final LongStack doomed = new LongStack(64);
+    private final LongStack legacyGarbage = new LongStack(16);
     private Mutator mutator;
     private UnraisableHook unraisable = UnraisableHook.WARN;
     private FinalizerOrder order = FinalizerOrder.LIST;
@@ -297,17 +298,28 @@ public final class Finalization {
         forgetDeadAndMoveLive(mk);
     }
 
-    /** Objects with legacy finalizers in the garbage, and all they reach, are kept and listed in {@link #garbage()}. */
+    /**
+     * Objects with legacy finalizers in the garbage, and all they reach, are kept; every one of those
+     * legacy objects is listed in {@link #garbage()} (CPython lists each tp_del object of the
+     * uncollectable set), including one that another legacy object reaches: all are found before any
+     * is retained.
+     */
     private void keepLegacyGarbage(ReachabilityHook.Marking mk) {
+        legacyGarbage.clear();
         for (int r = reg.finFirst; r != 0; r = reg.nextFin(r)) {
             long obj = reg.addr[r];
-            if ((reg.flags(obj) & LEGACY) == 0 || !mk.inCollection(obj) || mk.isLive(obj)) continue;
+            if ((reg.flags(obj) & LEGACY) != 0 && mk.inCollection(obj) && !mk.isLive(obj)) legacyGarbage.push(obj);
+        }
+        for (int i = 0; i < legacyGarbage.size(); i++) {
+            long obj = legacyGarbage.get(i);
+            boolean keptAlready = mk.isLive(obj); // reached from a legacy object retained before it: counted there
             long before = work.objectsMarked;
             garbage.push(mk.retain(obj));
-            long kept = Math.max(1, work.objectsMarked - before);
+            long kept = keptAlready ? 0 : Math.max(1, work.objectsMarked - before);
             lastUncollectable += kept;
             uncollectable += kept;
         }
+        legacyGarbage.clear();
     }
 
     /**
