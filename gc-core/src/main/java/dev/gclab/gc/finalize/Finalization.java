@@ -213,13 +213,26 @@ public final class Finalization {
         return true;
     }
 
-    /** Runs the live {@code withFinalizer} cleanups registered with {@code atexit}, in reverse creation order (at heap close). */
+    /**
+     * Runs the live {@code withFinalizer} cleanups registered with {@code atexit}, in reverse creation
+     * order (at heap close). A cleanup that registers another one (with {@code atexit}) has it run next,
+     * as CPython's {@code weakref.finalize} does at exit.
+     */
     public void close() {
         beginCollection();
-        for (int i = finalizeHandles.size() - 1; i >= 0; i--) {
-            if (i >= finalizeHandles.size()) continue; // a cleanup may detach or run others
+        for (int i = finalizeHandles.size() - 1; i >= 0; ) {
             FinalizeHandle f = finalizeHandles.get(i);
-            if (f.atexit) runCleanup(f, "a withFinalizer cleanup (at close)");
+            if (!f.atexit) {
+                i--;
+                continue;
+            }
+            int size = finalizeHandles.size();
+            long registered = sequence;
+            runCleanup(f, "a withFinalizer cleanup (at close)"); // f leaves the list
+            // Unless the cleanup registered a new one (the newest: it runs next) or detached or ran
+            // others, the next candidate is just below f.
+            boolean onlyItLeft = sequence == registered && finalizeHandles.size() == size - 1;
+            i = onlyItLeft ? i - 1 : finalizeHandles.size() - 1;
         }
     }
 
