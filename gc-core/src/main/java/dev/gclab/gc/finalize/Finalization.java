@@ -56,6 +56,8 @@ public final class Finalization {
     private final LongStack queue = new LongStack(64);
     private final LongStack doomed = new LongStack(64);
     private final LongStack legacyGarbage = new LongStack(16);
+    /** Garbage objects kept for the next collection because they got a finalizer or weak reference during this one. */
+    private final LongStack lateKept = new LongStack(16);
     private Mutator mutator;
     private UnraisableHook unraisable = UnraisableHook.WARN;
     private FinalizerOrder order = FinalizerOrder.LIST;
@@ -303,11 +305,14 @@ public final class Finalization {
                 if ((reg.flags(obj) & (FINALIZABLE | FINALIZED)) == FINALIZABLE) runFinalizer(obj);
             }
         }
+        // Kept for the next collection before the remark, so the remark (and --verify's record of what was
+        // live after finalizers) includes them; they are not counted as resurrected.
+        keepLateRegistrations(mk);
         if (ran) {
             mk.remark();
-            for (int i = 0; i < doomed.size(); i++) if (mk.isLive(doomed.get(i))) resurrected++;
+            for (int i = 0; i < doomed.size(); i++) if (mk.isLive(doomed.get(i)) && !keptLate(doomed.get(i))) resurrected++;
         }
-        keepLateRegistrations(mk);
+        lateKept.clear();
         forgetDeadAndMoveLive(mk);
     }
 
@@ -380,8 +385,16 @@ public final class Finalization {
             long obj = reg.addr[r];
             if (!mk.inCollection(obj) || mk.isLive(obj)) continue;
             boolean pendingFinalizer = (reg.flags(obj) & (FINALIZABLE | FINALIZED | LEGACY)) == FINALIZABLE;
-            if (pendingFinalizer || reg.head[r] != 0) mk.retain(obj);
+            if (pendingFinalizer || reg.head[r] != 0) {
+                lateKept.push(obj);
+                mk.retain(obj);
+            }
         }
+    }
+
+    private boolean keptLate(long obj) {
+        for (int i = 0; i < lateKept.size(); i++) if (lateKept.get(i) == obj) return true;
+        return false;
     }
 
     /**
