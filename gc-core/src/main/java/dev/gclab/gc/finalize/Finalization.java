@@ -57,6 +57,7 @@ public final class Finalization {
     private final LongStack doomed = new LongStack(64);
     /** Garbage the last collection kept for the next one because it got a finalizer or weak reference during it. */
     private final LongStack keptForLater = new LongStack(16);
+    private final LongStack legacyGarbage = new LongStack(16);
     private Mutator mutator;
     private UnraisableHook unraisable = UnraisableHook.WARN;
     private FinalizerOrder order = FinalizerOrder.LIST;
@@ -214,13 +215,26 @@ public final class Finalization {
         return true;
     }
 
-    /** Runs the live {@code withFinalizer} cleanups registered with {@code atexit}, in reverse creation order (at heap close). */
+    /**
+     * Runs the live {@code withFinalizer} cleanups registered with {@code atexit}, in reverse creation
+     * order (at heap close). A cleanup that registers another one (with {@code atexit}) has it run next,
+     * as CPython's {@code weakref.finalize} does at exit.
+     */
     public void close() {
         beginCollection();
-        for (int i = finalizeHandles.size() - 1; i >= 0; i--) {
-            if (i >= finalizeHandles.size()) continue; // a cleanup may detach or run others
+        for (int i = finalizeHandles.size() - 1; i >= 0; ) {
             FinalizeHandle f = finalizeHandles.get(i);
-            if (f.atexit) runCleanup(f, "a withFinalizer cleanup (at close)");
+            if (!f.atexit) {
+                i--;
+                continue;
+            }
+            int size = finalizeHandles.size();
+            long registered = sequence;
+            runCleanup(f, "a withFinalizer cleanup (at close)"); // f leaves the list
+            // Unless the cleanup registered a new one (the newest: it runs next) or detached or ran
+            // others, the next candidate is just below f.
+            boolean onlyItLeft = sequence == registered && finalizeHandles.size() == size - 1;
+            i = onlyItLeft ? i - 1 : finalizeHandles.size() - 1;
         }
     }
 
@@ -297,21 +311,32 @@ public final class Finalization {
             mk.remark();
             for (int i = 0; i < doomed.size(); i++) if (mk.isLive(doomed.get(i))) resurrected++;
         }
-        keepLateRegistrations(mk);
+        keepLateRegistrations(mk); // after the count: kept for later is not resurrected; --verify allows them
         forgetDeadAndMoveLive(mk);
     }
 
-    /** Objects with legacy finalizers in the garbage, and all they reach, are kept and listed in {@link #garbage()}. */
+    /**
+     * Objects with legacy finalizers in the garbage, and all they reach, are kept; every one of those
+     * legacy objects is listed in {@link #garbage()} (CPython lists each tp_del object of the
+     * uncollectable set), including one that another legacy object reaches: all are found before any
+     * is retained.
+     */
     private void keepLegacyGarbage(ReachabilityHook.Marking mk) {
+        legacyGarbage.clear();
         for (int r = reg.finFirst; r != 0; r = reg.nextFin(r)) {
             long obj = reg.addr[r];
-            if ((reg.flags(obj) & LEGACY) == 0 || !mk.inCollection(obj) || mk.isLive(obj)) continue;
+            if ((reg.flags(obj) & LEGACY) != 0 && mk.inCollection(obj) && !mk.isLive(obj)) legacyGarbage.push(obj);
+        }
+        for (int i = 0; i < legacyGarbage.size(); i++) {
+            long obj = legacyGarbage.get(i);
+            boolean keptAlready = mk.isLive(obj); // reached from a legacy object retained before it: counted there
             long before = work.objectsMarked;
             garbage.push(mk.retain(obj));
-            long kept = Math.max(1, work.objectsMarked - before);
+            long kept = keptAlready ? 0 : Math.max(1, work.objectsMarked - before);
             lastUncollectable += kept;
             uncollectable += kept;
         }
+        legacyGarbage.clear();
     }
 
     /**
@@ -475,6 +500,22 @@ public final class Finalization {
 
     /** Runs the finalizer of {@code obj} (marks it finalized first). The caller keeps obj alive meanwhile. */
     public void finalizeNow(long obj) { runFinalizer(obj); }
+
+    /**
+     * Calls the legacy finalizer of {@code obj} at a death by count, as CPython calls {@code tp_del}: no
+     * "finalized" bit is set, so it is called again at each death (it may resurrect the object each
+     * time). The caller keeps obj alive meanwhile.
+     */
+    public void callLegacyFinalizer(long obj) {
+        int r = reg.recordOf(obj);
+        if (r == 0 || !(reg.fn[r] instanceof Finalizer f)) return;
+        finalizersRun++;
+        try {
+            f.finalize(obj);
+        } catch (RuntimeException | Error e) {
+            unraisable(String.format("the legacy finalizer of object 0x%x", obj), e);
+        }
+    }
 
     /**
      * Clears the weak references to {@code referent} (newest first) and adds those that have a callback

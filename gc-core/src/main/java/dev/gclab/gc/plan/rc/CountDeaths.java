@@ -104,9 +104,22 @@ final class CountDeaths {
     /**
      * Death by count, first steps: the finalizer (at most once; the object is kept alive during the
      * call), then, unless it resurrected the object, the weak references are cleared and their
-     * callbacks run, newest first. Returns false if the object was resurrected.
+     * callbacks run, newest first. Returns false if the object was resurrected. A legacy finalizer
+     * runs as CPython's subtype_dealloc runs tp_del: after the weak references were cleared and called
+     * back, and at every death by count (tp_del has no "finalized" bit, so an object it resurrects is
+     * finalized again when it dies again).
      */
     private boolean finalizeDying(long obj) {
+        if (finalization.isLegacy(obj)) {
+            clearWeakRefsAndCallBack(obj);
+            counts.increment(obj);
+            finalization.callLegacyFinalizer(obj);
+            if (counts.decrement(obj) > 0) {
+                finalization.countResurrected();
+                return false;
+            }
+            return true;
+        }
         if (finalization.needsFinalizer(obj)) {
             counts.increment(obj);
             finalization.finalizeNow(obj);
@@ -115,6 +128,17 @@ final class CountDeaths {
                 return false;
             }
         }
+        clearWeakRefsAndCallBack(obj);
+        return true;
+    }
+
+    /**
+     * Clears the weak references to {@code obj} and runs their callbacks, newest first. Every weak
+     * reference with a callback is held before the first callback runs (CPython's
+     * PyObject_ClearWeakRefs holds them all in a tuple): a callback may free the owner of another of
+     * them, which must not die before its own callback has run.
+     */
+    private void clearWeakRefsAndCallBack(long obj) {
         int base = weakrefs.size();
         finalization.clearWeakRefsTo(obj, weakrefs);
         int end = weakrefs.size();
@@ -124,7 +148,6 @@ final class CountDeaths {
         for (int i = base; i < end; i++) finalization.callback(weakrefs.get(i));
         for (int i = base; i < end; i++) decrement(weakrefs.get(i));
         weakrefs.truncate(base);
-        return true;
     }
 
     /**
