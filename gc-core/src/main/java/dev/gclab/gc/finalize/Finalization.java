@@ -463,11 +463,15 @@ public final class Finalization {
         }
     }
 
-    private void runFinalizer(long obj) {
+    private void runFinalizer(long obj) { runFinalizer(obj, true); }
+
+    private void runFinalizer(long obj, boolean markFinalized) {
         int r = reg.recordOf(obj);
         Finalizer f = (Finalizer) reg.fn[r];
-        reg.addFlags(obj, FINALIZED);
-        reg.unlinkFin(r); // it stays in the record (never run again: the flag says so)
+        if (markFinalized) {
+            reg.addFlags(obj, FINALIZED);
+            reg.unlinkFin(r); // it stays in the record (never run again: the flag says so)
+        }
         finalizersRun++;
         try {
             f.finalize(obj);
@@ -499,7 +503,14 @@ public final class Finalization {
     public boolean isLegacy(long obj) { return (reg.flags(obj) & LEGACY) != 0; }
 
     /** Runs the finalizer of {@code obj} (marks it finalized first). The caller keeps obj alive meanwhile. */
-    public void finalizeNow(long obj) { runFinalizer(obj); }
+    public void finalizeNow(long obj) { runFinalizer(obj, true); }
+
+    /**
+     * Runs the finalizer of {@code obj} without the permanent "finalized" mark: CPython's rule for
+     * objects outside the GC (no reference slots), whose {@code __del__} runs at each of their deaths by
+     * count, a resurrection notwithstanding.
+     */
+    public void finalizeNowUnmarked(long obj) { runFinalizer(obj, false); }
 
     /**
      * Calls the legacy finalizer of {@code obj} at a death by count, as CPython calls {@code tp_del}: no

@@ -2,7 +2,6 @@ package dev.gclab.gc.cpython;
 
 import dev.gclab.gc.spi.CollectorProvider;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -213,10 +212,6 @@ class TestFinalizationPort {
     @ParameterizedTest(name = "{0}")
     @MethodSource(RC)
     @DisplayName("test_finalization.SimpleFinalizationTest.test_non_gc_resurrect")
-    @Disabled("rc finalizes every object at most once (docs/finalization.md, API); CPython 3.11 has no finalized bit for "
-        + "non-GC objects (PyObject_CallFinalizer marks only GC types), so __del__ of an untracked object runs at each of its "
-        + "deaths by count: expected del_calls = ids * 2 and the object resurrected again. Emulating it would make rc "
-        + "skip the finalized mark for objects without reference slots; left to the owner of the finalization rules.")
     void simple_test_non_gc_resurrect(CollectorProvider p) {
         start(p);
         py.set("s", make(RESURRECTOR, false));

@@ -43,7 +43,7 @@ import java.util.Set;
  * <p>With {@code verify}, besides the usual checks the heap verifier compares the reachable graph after
  * the collection with a snapshot taken before it: every object has the same contents with references
  * renamed, pinned objects stayed, weak references follow their referents (when no finalizer or callback
- * ran during the collection, which could have changed the graph).
+ * ran during the collection, which could have changed the graph, and no garbage was kept alive).
  */
 public final class CopyingCollector implements Collector {
     static final Constraints CONSTRAINTS = new Constraints(true, BarrierKind.NONE, false, false, false, true);
@@ -152,7 +152,9 @@ public final class CopyingCollector implements Collector {
             if (verifier != null) {
                 String when = "after collection " + stats.cycles() + " (" + cause + ")";
                 verifier.verify(when, true, mayRemain(trace.beforeRemark), stats);
-                if (finalization.codeRuns() == codeBefore) {
+                // The graph is the one before the collection, moves aside, unless finalizers or callbacks ran or
+                // garbage was kept alive (legacy finalizers, SAVEALL): then only the checks above apply.
+                if (finalization.codeRuns() == codeBefore && last.uncollectable() == 0 && saved == 0) {
                     long v0 = System.nanoTime();
                     verifier.verifyMoved(when, before);
                     stats.recordVerification(System.nanoTime() - v0);

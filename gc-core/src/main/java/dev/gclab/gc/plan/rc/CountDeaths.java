@@ -122,7 +122,10 @@ final class CountDeaths {
         }
         if (finalization.needsFinalizer(obj)) {
             counts.increment(obj);
-            finalization.finalizeNow(obj);
+            // CPython marks only GC objects finalized: an object without reference slots runs its
+            // finalizer at each death by count.
+            if (isContainer(ObjectModel.layoutId(memory.getLong(obj)))) finalization.finalizeNow(obj);
+            else finalization.finalizeNowUnmarked(obj);
             if (counts.decrement(obj) > 0) {
                 finalization.countResurrected();
                 return false;
