@@ -25,6 +25,18 @@ record SimHeap(Heap heap, Collector collector, Mutator mutator) implements AutoC
 
     static SimHeap markSweep(HeapConfig config, CollectorOptions options) { return of("marksweep", config, options); }
 
+    /**
+     * A collector given as {@code name} or {@code name:key=value:key=value} (its {@code -o} options), run
+     * only when asked.
+     */
+    static SimHeap spec(String spec, HeapConfig config) {
+        String[] parts = spec.split(":");
+        Map<String, String> extra = new java.util.LinkedHashMap<>();
+        for (int i = 1; i < parts.length; i++) extra.put(parts[i].substring(0, parts[i].indexOf('=')), parts[i].substring(parts[i].indexOf('=') + 1));
+        if (parts[0].equals("rc")) extra.putIfAbsent("thresholds", "0");
+        return of(parts[0], config, new CollectorOptions(2.0, NEVER, false, extra));
+    }
+
     static SimHeap of(String collector, HeapConfig config, CollectorOptions options) {
         Heap heap = new Heap(config);
         Collector c = CollectorRegistry.byName(collector).create(heap, options);
