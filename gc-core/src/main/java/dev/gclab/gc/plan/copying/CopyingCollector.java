@@ -10,6 +10,8 @@ import dev.gclab.gc.spi.Constraints;
 import dev.gclab.gc.spi.GcCause;
 import dev.gclab.gc.spi.ReachabilityHook;
 import dev.gclab.gc.stats.GcStats;
+import dev.gclab.gc.stats.PauseKind;
+import dev.gclab.gc.stats.Phase;
 import dev.gclab.gc.trace.Sweeper;
 import dev.gclab.gc.util.LongStack;
 import dev.gclab.gc.verify.HeapVerifier;
@@ -84,6 +86,7 @@ public final class CopyingCollector implements Collector {
             verifier.setWeakRefLayout(finalization.weakRefLayout());
         }
         heap.setCollectionTrigger(options.minTriggerBytes());
+        stats.setHeapBytes(heap::inUseBytes);
     }
 
     @Override public String name() { return CopyingProvider.NAME; }
@@ -134,19 +137,24 @@ public final class CopyingCollector implements Collector {
             trace.prepare();
             trace.traceRoots();
             trace.drain();
+            long t1 = System.nanoTime();
+            stats.recordPhase(Phase.COPY, t0, t1);
             long unreachable = allocated - (work.objectsMarked - reachedBefore);
             for (ReachabilityHook hook : hooks) hook.afterMarking(trace);
             finalization.afterMarking(trace);
             long saved = finalization.saveAll() ? saveGarbage() : 0;
+            long t2 = System.nanoTime();
+            stats.recordPhase(Phase.FINALIZE, t1, t2);
             long freedBefore = work.objectsFreed;
             trace.copy.finish(sweeper::sweepSpan);
             heap.finishSweep();
+            stats.recordPhase(Phase.SWEEP, t2, System.nanoTime());
             spansEvacuated += trace.copy.spansEvacuated;
             spansKeptByPins += trace.copy.spansKeptByPins;
             spansKeptForLackOfRoom += trace.copy.spansKeptForLackOfRoom;
             long live = heap.inUseBytes();
             heap.setCollectionTrigger(Math.max(options.minTriggerBytes(), (long) (live * options.growthFactor())));
-            stats.recordPause(System.nanoTime() - t0);
+            stats.recordPause(PauseKind.MAJOR, t0);
             stats.cycleCompleted(false);
             last = new CollectionOutcome(2, unreachable, work.objectsFreed - freedBefore + saved, finalization.lastUncollectable());
             if (verifier != null) {

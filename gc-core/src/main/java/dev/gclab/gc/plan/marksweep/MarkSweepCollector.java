@@ -9,6 +9,8 @@ import dev.gclab.gc.spi.Constraints;
 import dev.gclab.gc.spi.GcCause;
 import dev.gclab.gc.spi.ReachabilityHook;
 import dev.gclab.gc.stats.GcStats;
+import dev.gclab.gc.stats.PauseKind;
+import dev.gclab.gc.stats.Phase;
 import dev.gclab.gc.trace.Sweeper;
 import dev.gclab.gc.verify.HeapVerifier;
 import dev.gclab.heap.Heap;
@@ -62,6 +64,7 @@ public final class MarkSweepCollector implements Collector {
             verifier.setWeakRefLayout(finalization.weakRefLayout());
         }
         heap.setCollectionTrigger(options.minTriggerBytes());
+        stats.setHeapBytes(heap::inUseBytes);
     }
 
     @Override public String name() { return MarkSweepProvider.NAME; }
@@ -100,16 +103,21 @@ public final class MarkSweepCollector implements Collector {
             long allocated = heap.objectCount();
             long markedBefore = work.objectsMarked;
             marker.markFromRoots();
+            long t1 = System.nanoTime();
+            stats.recordPhase(Phase.MARK, t0, t1);
             long unreachable = allocated - (work.objectsMarked - markedBefore);
             marker.beforeRemark = null;
             for (ReachabilityHook hook : hooks) hook.afterMarking(marker);
             finalization.afterMarking(marker);
             long saved = finalization.saveAll() ? saveGarbage() : 0;
+            long t2 = System.nanoTime();
+            stats.recordPhase(Phase.FINALIZE, t1, t2);
             long freedBefore = work.objectsFreed;
             sweeper.sweepAll();
+            stats.recordPhase(Phase.SWEEP, t2, System.nanoTime());
             long live = heap.inUseBytes();
             heap.setCollectionTrigger(Math.max(options.minTriggerBytes(), (long) (live * options.growthFactor())));
-            stats.recordPause(System.nanoTime() - t0);
+            stats.recordPause(PauseKind.MAJOR, t0);
             stats.cycleCompleted(false);
             last = new CollectionOutcome(2, unreachable, work.objectsFreed - freedBefore + saved, finalization.lastUncollectable());
             if (verifier != null) verifier.verify("after collection " + stats.cycles() + " (" + cause + ")", true, mayRemain(marker.beforeRemark), stats);

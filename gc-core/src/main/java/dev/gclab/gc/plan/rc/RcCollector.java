@@ -109,6 +109,7 @@ public final class RcCollector implements Collector {
         }
         if (thresholds != null) setThresholds(thresholds);
         heap.setCollectionTrigger(Long.MAX_VALUE);
+        stats.setHeapBytes(heap::inUseBytes);
     }
 
     private static CountStorage parseStorage(String s) {
@@ -256,7 +257,7 @@ public final class RcCollector implements Collector {
             boolean mutatorCodeRan = finalization.codeRuns() != codeBefore || counters.allocations != allocationsBefore;
             // What finalizers and callbacks allocated and never stored is garbage now (they returned).
             if (mutatorCodeRan) deaths.processZeroCountTable(allocating);
-            stats.recordPause(System.nanoTime() - t0);
+            stats.recordPause(g < 2 ? dev.gclab.gc.stats.PauseKind.MINOR : dev.gclab.gc.stats.PauseKind.MAJOR, t0);
             stats.cycleCompleted(g < 2);
             last = new CollectionOutcome(g, r.unreachable(), r.collected(), r.uncollectable());
             for (Callback cb : callbacks) cb.call("stop", g, r.collected(), r.uncollectable());
