@@ -35,6 +35,19 @@ record StressConfig(CollectorProvider provider, Map<String, String> variant, Mar
         return l;
     }
 
+    /** The configurations grouped by collector variant (mark bits and orders inside a group), in {@link #all()}'s order. */
+    static List<List<StressConfig>> groups() {
+        Map<String, List<StressConfig>> g = new java.util.LinkedHashMap<>();
+        for (StressConfig c : all()) g.computeIfAbsent(c.provider().name() + c.variant(), k -> new ArrayList<>()).add(c);
+        return new ArrayList<>(g.values());
+    }
+
+    /** E.g. {@code rc{counts=header}} for a group of configurations. */
+    static String groupName(List<StressConfig> group) {
+        StressConfig c = group.get(0);
+        return c.provider().name() + (c.variant().isEmpty() ? "" : new TreeMap<>(c.variant()).toString().replace(", ", ","));
+    }
+
     /** E.g. {@code rc{counts=header}/SIDE/TOPOLOGICAL}; {@link #byName} reads it back. */
     String name() {
         return provider.name() + (variant.isEmpty() ? "" : new TreeMap<>(variant).toString().replace(", ", ",")) + "/" + markBits + "/" + order;

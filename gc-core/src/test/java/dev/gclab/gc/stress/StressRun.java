@@ -617,6 +617,11 @@ final class StressRun {
         dirtyStamps.addAll(finalizerStamps);
     }
 
+    /** True for objects whose finalizer runs at each death with no finalized mark: rc's non-GC objects (no reference slots). */
+    private boolean finalizedAtEachDeath(StressModel.Obj o) {
+        return collector.constraints().needsRefCounts() && o.shape != null && o.shape.refSlots() == 0;
+    }
+
     private void onFinalizer(long id, long addr) {
         events++;
         coverage[FINALIZERS]++;
@@ -625,7 +630,9 @@ final class StressRun {
         where = () -> "the finalizer of #" + id + ", during " + saved.get();
         try {
             Obj o = model.obj(id);
-            if (++o.finalizerRuns > 1) throw fail("finalizer-twice", "the finalizer of #%d ran a second time", id);
+            // CPython's rule, which rc follows: an object without reference slots (a non-GC object) has no
+            // "finalized" mark, so after a resurrection its finalizer runs again at its next death by count.
+            if (++o.finalizerRuns > 1 && !finalizedAtEachDeath(o)) throw fail("finalizer-twice", "the finalizer of #%d ran a second time", id);
             if (!heap.isObject(addr) || m.getLong(addr, 0) != (TAG | id)) {
                 throw fail("finalizer-wrong-object", "the finalizer of #%d was given 0x%x, %s", id, addr,
                     heap.isObject(addr) ? "which holds " + idText(m.getLong(addr, 0)) : "which is not an object in use");
@@ -638,7 +645,9 @@ final class StressRun {
             o.finalizedStamp = stamp;
             compareFrom(List.of(new long[] {id, addr}), () -> "the finalizer of #" + id + " (its object and all it references)", false, id);
             if (config.order() == FinalizerOrder.TOPOLOGICAL) checkTopological(id, r0, stamp);
-            runActions(o.finalizer, id, addr, r0, stamp);
+            // A finalizer acts at its first call only: one that runs at every death (rc's non-GC objects)
+            // and always resurrected its object would keep it alive for ever, as it would in CPython.
+            if (o.finalizerRuns == 1) runActions(o.finalizer, id, addr, r0, stamp);
         } catch (Violation v) {
             record(v);
         } catch (RuntimeException | Error e) {
@@ -870,7 +879,7 @@ final class StressRun {
                     visit(c, h, () -> "slot " + slot + " of #" + id + " (" + when.get() + ")", addrOf, idAt, queue);
                 }
             }
-            if (topLevel && o.hasFinalizer && fin.isFinalized(a) != (o.finalizerRuns > 0)) {
+            if (topLevel && o.hasFinalizer && fin.isFinalized(a) != (o.finalizerRuns > 0 && !finalizedAtEachDeath(o))) {
                 throw fail("finalized-flag", "isFinalized(#%d) is %b, but its finalizer ran %d time(s)", id, fin.isFinalized(a), o.finalizerRuns);
             }
             if (topLevel && m.isPinned(a) != o.pinned) throw fail("pin", "#%d: isPinned is %b, the program %s it", id, m.isPinned(a), o.pinned ? "pinned" : "did not pin");

@@ -19,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The stress tester of finalization, weak references and heap reuse: for every configuration (each
- * registered collector in each of its variants × mark bits in the side table or in headers × LIST
- * and TOPOLOGICAL finalizer order), {@value #DEFAULT_SEEDS} seeded programs of about
+ * The stress tester of finalization, weak references and heap reuse: for every registered collector in
+ * each of its variants, {@value #DEFAULT_SEEDS} seeded programs (spread evenly over mark bits in the side
+ * table or in headers × LIST and TOPOLOGICAL finalizer order: each is a configuration) of about
  * {@value #DEFAULT_OPS} operations on small heaps (2–8 MiB), each checked by {@link StressRun}
  * against its plain-Java model after every collection. A failing seed is shrunk to a short program,
  * printed with the command that replays it:
@@ -56,10 +56,10 @@ class StressTest {
     @TestFactory
     Stream<DynamicTest> seedsPerConfiguration() {
         String only = System.getProperty("gclab.stress.configs");
-        List<StressConfig> configs = StressConfig.all().stream()
-            .filter(c -> only == null || List.of(only.split(",")).contains(c.name())).toList();
-        assertTrue(!configs.isEmpty(), "no configuration selected");
-        return configs.stream().map(c -> DynamicTest.dynamicTest(c.name() + ": " + SEEDS + " seeds", () -> runConfiguration(c)));
+        List<List<StressConfig>> groups = StressConfig.groups().stream()
+            .filter(g -> only == null || g.stream().anyMatch(c -> List.of(only.split(",")).contains(c.name()))).toList();
+        assertTrue(!groups.isEmpty(), "no configuration selected");
+        return groups.stream().map(g -> DynamicTest.dynamicTest(StressConfig.groupName(g) + ": " + SEEDS + " seeds", () -> runConfiguration(g)));
     }
 
     /** CPU time of this JVM so far (all threads), or -1 where the platform does not tell. */
@@ -68,11 +68,18 @@ class StressTest {
             ? os.getProcessCpuTime() : -1;
     }
 
-    private static void runConfiguration(StressConfig config) {
+    /**
+     * Runs {@link #SEEDS} programs on one collector variant; program i runs the group's configuration
+     * i mod (its size): every mark-bit mode and finalizer order gets an equal share of the seeds.
+     */
+    private static void runConfiguration(List<StressConfig> group) {
         long t0 = System.nanoTime();
         long cpu0 = processCpuNanos();
         Result[] results = new Result[SEEDS];
-        IntStream.range(0, SEEDS).parallel().forEach(i -> results[i] = generateAndRun(config, seedOf(FIRST + i), OPS));
+        StressConfig[] configOf = new StressConfig[SEEDS];
+        for (int i = 0; i < SEEDS; i++) configOf[i] = group.get((FIRST + i) % group.size());
+        IntStream.range(0, SEEDS).parallel().forEach(i -> results[i] = generateAndRun(configOf[i], seedOf(FIRST + i), OPS));
+        String name = StressConfig.groupName(group);
         long collections = 0, asked = 0, allocations = 0;
         long[] coverage = new long[StressRun.COVERAGE.length];
         List<Integer> failed = new ArrayList<>();
@@ -86,19 +93,23 @@ class StressTest {
         StringBuilder cov = new StringBuilder();
         for (int k = 0; k < coverage.length; k++) cov.append(", ").append(coverage[k]).append(' ').append(StressRun.COVERAGE[k]);
         System.out.printf("stress %s: %d seeds in %.1f s (%.1f s CPU), %d failed: %d collections (%d asked for by the programs), %d allocations%s%n",
-            config.name(), SEEDS, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, failed.size(), collections, asked, allocations, cov);
+            name, SEEDS, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, failed.size(), collections, asked, allocations, cov);
         if (failed.isEmpty()) {
             // The programs must still exercise what they are for (a generator change must not silently lose it).
             for (int k = 0; k < coverage.length; k++) {
-                assertTrue(SEEDS < 100 || coverage[k] > 0, config.name() + ": no " + StressRun.COVERAGE[k] + " in " + SEEDS + " programs" + cov);
+                assertTrue(SEEDS < 100 || coverage[k] > 0, name + ": no " + StressRun.COVERAGE[k] + " in " + SEEDS + " programs" + cov);
             }
             return;
         }
         // One shrunk example per kind of violation (the first seed of each), so that one run shows every defect class.
         Map<String, List<Result>> byKind = new LinkedHashMap<>();
-        for (int i : failed) byKind.computeIfAbsent(results[i].violation().kind, k -> new ArrayList<>()).add(results[i]);
+        Map<Result, StressConfig> where = new java.util.IdentityHashMap<>();
+        for (int i : failed) {
+            byKind.computeIfAbsent(results[i].violation().kind, k -> new ArrayList<>()).add(results[i]);
+            where.put(results[i], configOf[i]);
+        }
         StringBuilder sb = new StringBuilder();
-        sb.append(failed.size()).append(" of ").append(SEEDS).append(" seeds failed on ").append(config.name()).append(":");
+        sb.append(failed.size()).append(" of ").append(SEEDS).append(" seeds failed on ").append(name).append(":");
         byKind.forEach((kind, rs) -> sb.append("\n  ").append(rs.size()).append(" x [").append(kind).append("], e.g. seed ").append(rs.get(0).program().seed()));
         int shown = 0;
         for (List<Result> rs : byKind.values()) {
@@ -106,7 +117,7 @@ class StressTest {
                 sb.append("\n\n(").append(byKind.size() - MAX_KINDS_SHRUNK).append(" more kinds: replay their seeds to see them shrunk)");
                 break;
             }
-            sb.append("\n\n").append(report(config, rs.get(0), true));
+            sb.append("\n\n").append(report(where.get(rs.get(0)), rs.get(0), true));
         }
         System.out.println(sb);
         fail(sb.toString());
