@@ -9,7 +9,9 @@ import dev.gclab.heap.Heap;
 import dev.gclab.heap.HeapConfig;
 import dev.gclab.heap.Mutator;
 import dev.gclab.reports.GclabVersion;
+import dev.gclab.workloads.Params;
 import dev.gclab.workloads.Workload;
+import dev.gclab.workloads.WorkloadParam;
 import dev.gclab.workloads.WorkloadContext;
 import dev.gclab.workloads.WorkloadRegistry;
 
@@ -40,14 +42,23 @@ public final class ExperimentRunner {
     public ExperimentRunner() { this(line -> {}); }
 
     /**
-     * Checks that the collector and workload exist and the workload declares every parameter given.
+     * Checks everything that can be checked before a run: the collector and workload exist, the
+     * workload declares every parameter given, every value is valid and the size is in the workload's
+     * range.
      *
      * @throws dev.gclab.gc.spi.UnknownNameException for an unknown collector or workload
      * @throws UnknownParameterException             for a parameter the workload does not declare
+     * @throws WorkloadArgumentException             for a bad parameter value or size
      */
     public static void check(Experiment e) {
         CollectorRegistry.byName(e.collector());
-        checkParams(WorkloadRegistry.byName(e.workload()), e);
+        Workload workload = WorkloadRegistry.byName(e.workload());
+        checkParams(workload, e);
+        try {
+            Params.check(workload, e.size(), e.params());
+        } catch (IllegalArgumentException ex) {
+            throw new WorkloadArgumentException(ex);
+        }
     }
 
     /** Runs {@code e} once on a fresh heap; failures of the run propagate (see {@link #check} for bad names). */
@@ -82,7 +93,7 @@ public final class ExperimentRunner {
     }
 
     private static void checkParams(Workload workload, Experiment e) {
-        Set<String> valid = new TreeSet<>(workload.parameters().keySet());
+        Set<String> valid = new TreeSet<>(workload.parameters().stream().map(WorkloadParam::name).toList());
         for (String key : e.params().keySet()) {
             if (!valid.contains(key)) throw new UnknownParameterException(workload.name(), key, valid);
         }

@@ -84,8 +84,12 @@ class ExperimentRunnerTest {
     void argumentErrorsBeforeTheFirstAllocationAreTheWorkloadRejectingItsArguments() {
         var e = assertThrows(WorkloadArgumentException.class, () -> new ExperimentRunner().run(CHURN.withParams(Map.of("keep", "many"))));
         assertTrue(e.getMessage().contains("many"), e.getMessage());
-        // keep=0 fails later, inside the allocation loop: a plain failure of the run
-        var later = assertThrows(IllegalArgumentException.class, () -> new ExperimentRunner().run(CHURN.withParams(Map.of("keep", "0"))));
+        e = assertThrows(WorkloadArgumentException.class, () -> ExperimentRunner.check(CHURN.withParams(Map.of("keep", "0"))));
+        assertEquals("parameter keep of workload testchurn must be an integer in [1, 1048576], not '0' (out of range)", e.getMessage());
+        e = assertThrows(WorkloadArgumentException.class, () -> ExperimentRunner.check(CHURN.withSize(5000)));
+        assertEquals("testchurn: size 5000 is out of range: testchurn takes sizes in (0, 1000] (100000 × size allocations)", e.getMessage());
+        // an IllegalArgumentException after the first allocation is a plain failure of the run
+        var later = assertThrows(IllegalArgumentException.class, () -> new ExperimentRunner().run(CHURN.withParams(Map.of("fail", "argument"))));
         assertEquals(IllegalArgumentException.class, later.getClass());
     }
 
