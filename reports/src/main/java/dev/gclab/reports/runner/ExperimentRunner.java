@@ -44,14 +44,15 @@ public final class ExperimentRunner {
     /**
      * Checks everything that can be checked before a run: the collector and workload exist, the
      * workload declares every parameter given, every value is valid and the size is in the workload's
-     * range.
+     * range, and the collector accepts its options ({@link CollectorProvider#validate}).
      *
      * @throws dev.gclab.gc.spi.UnknownNameException for an unknown collector or workload
      * @throws UnknownParameterException             for a parameter the workload does not declare
      * @throws WorkloadArgumentException             for a bad parameter value or size
+     * @throws CollectorOptionException             for options the collector rejects
      */
     public static void check(Experiment e) {
-        CollectorRegistry.byName(e.collector());
+        CollectorProvider provider = CollectorRegistry.byName(e.collector());
         Workload workload = WorkloadRegistry.byName(e.workload());
         checkParams(workload, e);
         try {
@@ -59,6 +60,15 @@ public final class ExperimentRunner {
         } catch (IllegalArgumentException ex) {
             throw new WorkloadArgumentException(ex);
         }
+        try {
+            provider.validate(options(e));
+        } catch (IllegalArgumentException ex) {
+            throw new CollectorOptionException(provider.name(), ex);
+        }
+    }
+
+    private static CollectorOptions options(Experiment e) {
+        return new CollectorOptions(e.growthFactor(), CollectorOptions.defaults().minTriggerBytes(), e.verify(), e.collectorOptions());
     }
 
     /** Runs {@code e} once on a fresh heap; failures of the run propagate (see {@link #check} for bad names). */
@@ -67,7 +77,7 @@ public final class ExperimentRunner {
         Workload workload = WorkloadRegistry.byName(e.workload());
         checkParams(workload, e);
         HeapConfig config = HeapConfig.of(e.heapBytes()).withMarkBits(e.markBits()).withChecks(e.checks());
-        CollectorOptions options = new CollectorOptions(e.growthFactor(), CollectorOptions.defaults().minTriggerBytes(), e.verify(), e.collectorOptions());
+        CollectorOptions options = options(e);
         String timestamp = Instant.now().toString();
         try (Heap heap = new Heap(config); Collector collector = create(provider, heap, options)) {
             WorkloadContext context = new WorkloadContext(new Mutator(heap, collector), collector,
@@ -88,7 +98,7 @@ public final class ExperimentRunner {
         try {
             return provider.create(heap, options);
         } catch (IllegalArgumentException ex) {
-            throw new CollectorOptionException(ex);
+            throw new CollectorOptionException(provider.name(), ex);
         }
     }
 

@@ -128,7 +128,8 @@ class CompareCommandTest {
         for (String[] c : new String[][] {
             {"-c", "rc,rc", "rc is listed twice"},
             {"-c", "rc,,marksweep", "an empty collector name"},
-            {"--size", "-1", "must be > 0"},
+            {"-c", "rc,marksweep,", "an empty collector name in 'rc,marksweep,'"},
+            {"--size", "-1", "'-1' is not > 0; expected a finite number > 0"},
             {"--heap", "lots", "not a size"},
         }) {
             CliResult r = CliResult.run("compare", "-w", "testchurn", c[0], c[1]);
