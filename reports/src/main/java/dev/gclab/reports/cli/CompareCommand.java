@@ -76,10 +76,11 @@ final class CompareCommand implements Callable<Integer> {
             } catch (WorkloadArgumentException ex) {
                 out.flush();
                 return Failures.report(ex, err, opts.stackTrace); // the same arguments for every collector: stop
-            } catch (Exception ex) {
+            } catch (Throwable ex) {
+                Failures.rethrowIfFatal(ex);
                 out.flush();
                 err.println("gclab: the run on " + name + " failed:");
-                code = Math.max(code, Failures.report(ex, err, opts.stackTrace));
+                code = Math.max(code, Failures.report(ex, err, opts.stackTrace, s));
                 failed.add(name);
             }
         }

@@ -60,9 +60,10 @@ final class RunCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
-        } catch (Exception e) {
+        } catch (Throwable t) {
+            Failures.rethrowIfFatal(t);
             out.flush();
-            return Failures.report(e, spec.commandLine().getErr(), opts.stackTrace);
+            return Failures.report(t, spec.commandLine().getErr(), opts.stackTrace, experiment.seed());
         }
     }
 

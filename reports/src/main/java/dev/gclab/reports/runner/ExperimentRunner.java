@@ -8,6 +8,7 @@ import dev.gclab.gc.stats.GcStats;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.HeapConfig;
 import dev.gclab.heap.Mutator;
+import dev.gclab.heap.OutOfHeapException;
 import dev.gclab.reports.GclabVersion;
 import dev.gclab.workloads.Params;
 import dev.gclab.workloads.Workload;
@@ -29,7 +30,8 @@ import java.util.function.Consumer;
  * <p>Wall time is {@link System#nanoTime} around {@code Workload.run} only (not heap setup or
  * teardown); GC time is the collector's pause total; mutator time is the difference (so with
  * {@code verify} it includes heap verification, which collectors do not count as pause).
- * Failures of the run (out of heap, invalid access, verification) propagate unchanged; an
+ * Failures of the run (out of heap, invalid access, verification) propagate unchanged (an out-of-heap
+ * because the machine ran out of memory gets the heap's live bytes filled in); an
  * {@link IllegalArgumentException} the workload throws before its first allocation is its rejection
  * of the parameters or size and becomes a {@link WorkloadArgumentException}. The heap is closed either way.
  */
@@ -88,6 +90,8 @@ public final class ExperimentRunner {
             } catch (IllegalArgumentException ex) {
                 if (heap.counters().allocations == 0) throw new WorkloadArgumentException(ex);
                 throw ex;
+            } catch (OutOfHeapException ex) {
+                throw ex.withLiveBytes(heap.inUseBytes()); // the machine ran out: the memory layer does not know the live bytes
             }
             long wallNs = System.nanoTime() - t0;
             return result(e, timestamp, heap, collector, wallNs);

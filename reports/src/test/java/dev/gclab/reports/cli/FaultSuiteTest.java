@@ -2,6 +2,7 @@ package dev.gclab.reports.cli;
 
 import dev.gclab.gc.spi.CollectorProvider;
 import dev.gclab.gc.spi.CollectorRegistry;
+import dev.gclab.heap.memory.HeapMemory;
 import dev.gclab.workloads.Params;
 import dev.gclab.workloads.SizeRange;
 import dev.gclab.workloads.Workload;
@@ -30,6 +31,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -351,5 +353,55 @@ class FaultSuiteTest {
         assertRefused(new String[] {"run", "-c", "marksweep", "-w", "testchurn", "--checks", "Fast"},
             List.of("'Fast' is not one of full, fast (values are case-sensitive)"));
         assertAccepted(new String[] {"run", "-c", " marksweep ", "-w", "testchurn", "--mark-bits", " header", "-p", "fail= none "});
+    }
+
+    // ------------------------------------------------------------------ item 3: failures of a run
+
+    @Test
+    void theMachineRunningOutOfMemoryIsACleanOutOfHeapWithTheSeed() {
+        System.setProperty(HeapMemory.FAIL_COMMIT_PROPERTY, "0");
+        try {
+            for (CollectorProvider p : CollectorRegistry.all()) {
+                CliResult r = cli("run", "-c", p.name(), "-w", "testchurn", "--size", "0.01", "--heap", "32m", "--seed", "7", "-q");
+                assertEquals(1, r.code(), r::toString);
+                assertTrue(r.out().startsWith("seed 7\n"), r::toString);
+                assertEquals("gclab: out of heap: the machine ran out of memory: a request of 33,554,432 bytes to grow the heap failed "
+                    + "(heap maximum 33,554,432 bytes, committed 0, live 0; java.lang.OutOfMemoryError: simulated: gclab.heap.failCommitAt=0 "
+                    + "(cannot allocate 33554432 bytes))\n(seed 7: repeat with --seed 7; run with --stacktrace for details)\n", r.err(), p.name());
+            }
+            CliResult c = cli("compare", "-w", "testchurn", "--size", "0.01", "--heap", "32m", "--seed", "7", "-q");
+            assertEquals(1, c.code(), c::toString);
+            for (CollectorProvider p : CollectorRegistry.all()) {
+                assertTrue(c.err().contains("gclab: the run on " + p.name() + " failed:\ngclab: out of heap: the machine ran out of memory"), c::toString);
+            }
+            assertFalse(STACK_FRAME.matcher(c.err()).find(), c::toString);
+        } finally {
+            System.clearProperty(HeapMemory.FAIL_COMMIT_PROPERTY);
+        }
+    }
+
+    @Test
+    void anErrorOfTheProgramIsARunFailureWithTheSeedAndNoStackTrace() {
+        for (CollectorProvider p : CollectorRegistry.all()) {
+            CliResult r = cli("run", "-c", p.name(), "-w", "testchurn", "--size", "0.01", "--seed", "3", "-q", "-p", "fail=error");
+            assertEquals(1, r.code(), r::toString);
+            assertEquals("gclab: java.lang.AssertionError: testchurn: a broken invariant (test)\n"
+                + "(seed 3: repeat with --seed 3; run with --stacktrace for details)\n", r.err(), p.name());
+        }
+        CliResult c = cli("compare", "-w", "testchurn", "--size", "0.01", "--seed", "3", "-q", "-p", "fail=error");
+        assertEquals(1, c.code(), c::toString);
+        assertTrue(c.err().contains("java.lang.AssertionError: testchurn: a broken invariant (test)\n(seed 3: repeat with --seed 3;"), c::toString);
+        assertFalse(STACK_FRAME.matcher(c.err()).find(), c::toString);
+        CliResult traced = cli("run", "-c", "marksweep", "-w", "testchurn", "--size", "0.01", "--seed", "3", "-q", "-p", "fail=error", "--stacktrace");
+        assertEquals(1, traced.code(), traced::toString);
+        assertTrue(STACK_FRAME.matcher(traced.err()).find(), "--stacktrace prints it: " + traced);
+    }
+
+    @Test
+    void anErrorOfTheJvmItselfIsNotSwallowed() {
+        CommandLine cl = GclabCli.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(new StringWriter(), true));
+        assertThrows(InternalError.class, () -> cl.execute("run", "-c", "marksweep", "-w", "testchurn", "--size", "0.01", "-q", "-p", "fail=vmerror"));
     }
 }

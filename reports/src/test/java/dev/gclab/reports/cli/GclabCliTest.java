@@ -148,7 +148,7 @@ class GclabCliTest {
         assertEquals(1, r.code(), r::toString);
         assertTrue(r.out().startsWith("seed 3\n"), "the seed is printed before the run starts:\n" + r);
         assertContains(r, "gclab: out of heap: a request of ", r.err());
-        assertContains(r, "(run with --stacktrace for details)", r.err());
+        assertContains(r, "(seed 3: repeat with --seed 3; run with --stacktrace for details)", r.err());
         assertFalse(r.err().contains("\tat "), r::toString);
     }
 

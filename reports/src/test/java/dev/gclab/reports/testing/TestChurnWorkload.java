@@ -21,7 +21,9 @@ import java.util.SplittableRandom;
  * byte arrays of random sizes and keeps a random few in a global table, so a run of default size
  * does a handful of collections in well under a second. {@code -p fail=oom|access|verify} makes it
  * fail the way a broken run does; {@code fail=argument} throws an {@link IllegalArgumentException}
- * after allocating (a failure of the run, not a usage error).
+ * after allocating (a failure of the run, not a usage error); {@code fail=error} an {@link AssertionError}
+ * (an Error of the program: reported like any failure) and {@code fail=vmerror} an {@link InternalError}
+ * (a VirtualMachineError: gclab lets the JVM report it).
  */
 public final class TestChurnWorkload implements Workload {
     @Override public String name() { return "testchurn"; }
@@ -30,7 +32,7 @@ public final class TestChurnWorkload implements Workload {
     @Override
     public List<WorkloadParam> parameters() {
         return List.of(IntegerParam.of("keep", 1, 1 << 20, 1024, "slots of the global table of survivors"),
-            new ChoiceParam("fail", List.of("none", "oom", "access", "verify", "argument"), "none", "fail on purpose"));
+            new ChoiceParam("fail", List.of("none", "oom", "access", "verify", "argument", "error", "vmerror"), "none", "fail on purpose"));
     }
 
     @Override
@@ -65,6 +67,8 @@ public final class TestChurnWorkload implements Workload {
                 m.getLong(lost, 0);
             }
             case "verify" -> throw new HeapVerificationException("after collection 1 (test)", List.of("object 0x1000 survived unreachable"), 1);
+            case "error" -> throw new AssertionError("testchurn: a broken invariant (test)");
+            case "vmerror" -> throw new InternalError("testchurn: an error of the JVM itself (test)");
             case "argument" -> throw new IllegalArgumentException("testchurn: a bad argument found late (test)");
             default -> {}
         }
