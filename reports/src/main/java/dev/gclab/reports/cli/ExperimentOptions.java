@@ -2,12 +2,12 @@ package dev.gclab.reports.cli;
 
 import dev.gclab.heap.AccessChecks;
 import dev.gclab.heap.MarkBits;
+import dev.gclab.reports.json.OutputFile;
 import dev.gclab.reports.runner.Experiment;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,23 +93,10 @@ public final class ExperimentOptions {
         return map;
     }
 
-    /**
-     * The file may be written: it is not a directory and, if it exists, it is writable; otherwise its
-     * nearest existing ancestor is a writable directory (the missing ones are created when writing).
-     */
+    /** The file may be written (see {@link OutputFile#problem}); otherwise a usage error naming the option. */
     static void checkWritable(CommandLine cmd, String option, Path file) {
-        String prefix = "Invalid value for option '" + option + "': ";
-        Path abs = file.toAbsolutePath().normalize();
-        if (Files.isDirectory(abs)) throw new ParameterException(cmd, prefix + "'" + file + "' is a directory; give a file name, e.g. " + file.resolve("result.json"));
-        if (Files.exists(abs)) {
-            if (!Files.isWritable(abs)) throw new ParameterException(cmd, prefix + "'" + file + "' is not writable");
-            return;
-        }
-        Path dir = abs.getParent();
-        while (dir != null && !Files.exists(dir)) dir = dir.getParent();
-        if (dir == null) throw new ParameterException(cmd, prefix + "cannot create '" + file + "': no existing parent directory");
-        if (!Files.isDirectory(dir)) throw new ParameterException(cmd, prefix + "cannot create '" + file + "': " + dir + " is not a directory");
-        if (!Files.isWritable(dir)) throw new ParameterException(cmd, prefix + "cannot create '" + file + "': directory " + dir + " is not writable");
+        String problem = OutputFile.problem(file);
+        if (problem != null) throw new ParameterException(cmd, "Invalid value for option '" + option + "': " + problem);
     }
 
     /** The given seed, or a fresh random one. */
