@@ -41,8 +41,7 @@ final class Converters {
             };
             BigInteger bytes = new BigInteger(m.group(1)).shiftLeft(shift);
             if (bytes.compareTo(BigInteger.valueOf(HeapConfig.MAX_BYTES)) > 0) {
-                throw new TypeConversionException(shown(value) + " is over the 1 TiB limit (" + String.format(Locale.ROOT, "%,d", bytes)
-                    + " bytes); " + VALID);
+                throw new TypeConversionException(shown(value) + " is over the 1 TiB limit; " + VALID);
             }
             if (bytes.compareTo(BigInteger.valueOf(HeapConfig.MIN_BYTES)) < 0) {
                 throw new TypeConversionException(shown(value) + " is under the 1 MiB minimum (" + String.format(Locale.ROOT, "%,d", bytes)

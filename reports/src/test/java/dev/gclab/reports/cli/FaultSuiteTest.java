@@ -286,7 +286,7 @@ class FaultSuiteTest {
     void heapOverTheLimitSaysSo() {
         for (String big : new String[] {"2t", "1025g", "1099511627777", "99999999999t", "99999999999999999999"}) {
             assertRefused(new String[] {"run", "-c", "marksweep", "-w", "testchurn", "--heap", big},
-                List.of("Invalid value for option '--heap': '" + big + "' is over the 1 TiB limit"));
+                List.of("Invalid value for option '--heap': '" + big + "' is over the 1 TiB limit; a heap is 1 MiB to 1 TiB (1m .. 1t), e.g. 256m"));
         }
         assertAccepted(new String[] {"run", "-c", "marksweep", "-w", "testchurn", "--heap", "1t"});
         assertAccepted(new String[] {"run", "-c", "marksweep", "-w", "testchurn", "--heap", "1T"});
