@@ -2,8 +2,6 @@ package dev.gclab.reports.cli;
 
 import dev.gclab.gc.spi.CollectorProvider;
 import dev.gclab.gc.spi.CollectorRegistry;
-import dev.gclab.heap.AccessChecks;
-import dev.gclab.heap.MarkBits;
 import dev.gclab.reports.json.ComparisonJson;
 import dev.gclab.reports.runner.Experiment;
 import dev.gclab.reports.runner.ExperimentRunner;
@@ -21,12 +19,9 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -34,9 +29,10 @@ import java.util.concurrent.Callable;
  * {@code gclab compare}: the same seeded workload under several collectors, one fresh heap each,
  * and one table of the results (a column per collector). Prints the seed first (drawn at random when
  * none is given), then each run's progress, then the table; writes every run to one JSON file on
- * request. Names and parameters are all checked before the first run. A run that fails does not stop
- * the others: the table shows the runs that completed, each failure is reported, the exit code is 1
- * and no JSON file is written.
+ * request. Names, parameters, every collector's options ({@code -o}, against a throwaway heap) and the
+ * JSON file are all checked before the first run. A run that fails does not stop the others: the
+ * table shows the runs that completed, each failure is reported, the exit code is 1 and no JSON file
+ * is written.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Run one workload with one seed under several collectors and print one table.",
@@ -47,8 +43,8 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = {"-w", "--workload"}, required = true, paramLabel = "NAME", description = "workload (see 'gclab list')")
     String workload;
 
-    @Option(names = {"-c", "--collectors"}, split = ",", paramLabel = "NAME",
-        description = "collectors to compare, comma-separated, in this order (default: every registered one, by name)")
+    @Option(names = {"-c", "--collectors"}, paramLabel = "NAME[,NAME...]",
+        description = "collectors to compare, comma-separated (repeatable), in this order (default: every registered one, by name)")
     List<String> collectors = new ArrayList<>();
 
     @Mixin
@@ -60,8 +56,7 @@ final class CompareCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<Experiment> experiments;
         try {
-            experiments = experiments();
-            for (Experiment e : experiments) ExperimentRunner.check(e);
+            experiments = prepare();
         } catch (ParameterException e) {
             throw e;
         } catch (Exception e) {
@@ -81,10 +76,11 @@ final class CompareCommand implements Callable<Integer> {
             } catch (WorkloadArgumentException ex) {
                 out.flush();
                 return Failures.report(ex, err, opts.stackTrace); // the same arguments for every collector: stop
-            } catch (Exception ex) {
+            } catch (Throwable ex) {
+                Failures.rethrowIfFatal(ex);
                 out.flush();
                 err.println("gclab: the run on " + name + " failed:");
-                code = Math.max(code, Failures.report(ex, err, opts.stackTrace));
+                code = Math.max(code, Failures.report(ex, err, opts.stackTrace, s));
                 failed.add(name);
             }
         }
@@ -107,6 +103,18 @@ final class CompareCommand implements Callable<Integer> {
         return CommandLine.ExitCode.OK;
     }
 
+    /**
+     * Checks everything before the first run: option values, the JSON file's place, names, workload
+     * parameters and size, and every collector's options. Nothing runs and nothing is printed.
+     *
+     * @return one experiment per collector, in order
+     */
+    List<Experiment> prepare() {
+        List<Experiment> list = experiments();
+        for (Experiment e : list) ExperimentRunner.check(e);
+        return list;
+    }
+
     private List<Experiment> experiments() {
         opts.validate(spec.commandLine());
         List<String> names = new ArrayList<>();
@@ -114,12 +122,14 @@ final class CompareCommand implements Callable<Integer> {
             for (CollectorProvider p : CollectorRegistry.all()) names.add(p.name());
         } else {
             Set<String> seen = new LinkedHashSet<>();
-            for (String raw : collectors) {
-                String n = raw.trim();
-                if (n.isEmpty()) throw usage("Invalid value for option '--collectors': an empty collector name in '" + String.join(",", collectors) + "'");
-                CollectorRegistry.byName(n); // unknown: a usage error listing the valid names
-                if (!seen.add(n)) throw usage("Invalid value for option '--collectors': " + n + " is listed twice");
-                names.add(n);
+            for (String value : collectors) {
+                for (String raw : value.split(",", -1)) { // -1: a trailing comma gives an empty name too
+                    String n = raw.trim();
+                    if (n.isEmpty()) throw usage("Invalid value for option '--collectors': an empty collector name in " + Converters.shown(value));
+                    CollectorRegistry.byName(n); // unknown: a usage error listing the valid names
+                    if (!seen.add(n)) throw usage("Invalid value for option '--collectors': " + n + " is listed twice");
+                    names.add(n);
+                }
             }
         }
         if (names.isEmpty()) throw usage("no collectors are registered: nothing to compare");

@@ -8,8 +8,11 @@ import dev.gclab.gc.stats.GcStats;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.HeapConfig;
 import dev.gclab.heap.Mutator;
+import dev.gclab.heap.OutOfHeapException;
 import dev.gclab.reports.GclabVersion;
+import dev.gclab.workloads.Params;
 import dev.gclab.workloads.Workload;
+import dev.gclab.workloads.WorkloadParam;
 import dev.gclab.workloads.WorkloadContext;
 import dev.gclab.workloads.WorkloadRegistry;
 
@@ -27,7 +30,8 @@ import java.util.function.Consumer;
  * <p>Wall time is {@link System#nanoTime} around {@code Workload.run} only (not heap setup or
  * teardown); GC time is the collector's pause total; mutator time is the difference (so with
  * {@code verify} it includes heap verification, which collectors do not count as pause).
- * Failures of the run (out of heap, invalid access, verification) propagate unchanged; an
+ * Failures of the run (out of heap, invalid access, verification) propagate unchanged (an out-of-heap
+ * because the machine ran out of memory gets the heap's live bytes filled in); an
  * {@link IllegalArgumentException} the workload throws before its first allocation is its rejection
  * of the parameters or size and becomes a {@link WorkloadArgumentException}. The heap is closed either way.
  */
@@ -40,14 +44,33 @@ public final class ExperimentRunner {
     public ExperimentRunner() { this(line -> {}); }
 
     /**
-     * Checks that the collector and workload exist and the workload declares every parameter given.
+     * Checks everything that can be checked before a run: the collector and workload exist, the
+     * workload declares every parameter given, every value is valid and the size is in the workload's
+     * range, and the collector accepts its options ({@link CollectorProvider#validate}).
      *
      * @throws dev.gclab.gc.spi.UnknownNameException for an unknown collector or workload
      * @throws UnknownParameterException             for a parameter the workload does not declare
+     * @throws WorkloadArgumentException             for a bad parameter value or size
+     * @throws CollectorOptionException             for options the collector rejects
      */
     public static void check(Experiment e) {
-        CollectorRegistry.byName(e.collector());
-        checkParams(WorkloadRegistry.byName(e.workload()), e);
+        CollectorProvider provider = CollectorRegistry.byName(e.collector());
+        Workload workload = WorkloadRegistry.byName(e.workload());
+        checkParams(workload, e);
+        try {
+            Params.check(workload, e.size(), e.params());
+        } catch (IllegalArgumentException ex) {
+            throw new WorkloadArgumentException(ex);
+        }
+        try {
+            provider.validate(options(e));
+        } catch (IllegalArgumentException ex) {
+            throw new CollectorOptionException(provider.name(), ex);
+        }
+    }
+
+    private static CollectorOptions options(Experiment e) {
+        return new CollectorOptions(e.growthFactor(), CollectorOptions.defaults().minTriggerBytes(), e.verify(), e.collectorOptions());
     }
 
     /** Runs {@code e} once on a fresh heap; failures of the run propagate (see {@link #check} for bad names). */
@@ -56,7 +79,7 @@ public final class ExperimentRunner {
         Workload workload = WorkloadRegistry.byName(e.workload());
         checkParams(workload, e);
         HeapConfig config = HeapConfig.of(e.heapBytes()).withMarkBits(e.markBits()).withChecks(e.checks());
-        CollectorOptions options = new CollectorOptions(e.growthFactor(), CollectorOptions.defaults().minTriggerBytes(), e.verify(), e.collectorOptions());
+        CollectorOptions options = options(e);
         String timestamp = Instant.now().toString();
         try (Heap heap = new Heap(config); Collector collector = create(provider, heap, options)) {
             WorkloadContext context = new WorkloadContext(new Mutator(heap, collector), collector,
@@ -67,6 +90,8 @@ public final class ExperimentRunner {
             } catch (IllegalArgumentException ex) {
                 if (heap.counters().allocations == 0) throw new WorkloadArgumentException(ex);
                 throw ex;
+            } catch (OutOfHeapException ex) {
+                throw ex.withLiveBytes(heap.inUseBytes()); // the machine ran out: the memory layer does not know the live bytes
             }
             long wallNs = System.nanoTime() - t0;
             return result(e, timestamp, heap, collector, wallNs);
@@ -77,12 +102,12 @@ public final class ExperimentRunner {
         try {
             return provider.create(heap, options);
         } catch (IllegalArgumentException ex) {
-            throw new CollectorOptionException(ex);
+            throw new CollectorOptionException(provider.name(), ex);
         }
     }
 
     private static void checkParams(Workload workload, Experiment e) {
-        Set<String> valid = new TreeSet<>(workload.parameters().keySet());
+        Set<String> valid = new TreeSet<>(workload.parameters().stream().map(WorkloadParam::name).toList());
         for (String key : e.params().keySet()) {
             if (!valid.contains(key)) throw new UnknownParameterException(workload.name(), key, valid);
         }

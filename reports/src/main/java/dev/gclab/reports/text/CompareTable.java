@@ -1,5 +1,6 @@
 package dev.gclab.reports.text;
 
+import dev.gclab.workloads.Numbers;
 import dev.gclab.reports.runner.RunResult;
 
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ public final class CompareTable {
     private static String header(RunResult r) {
         String params = r.params().isEmpty() ? "" : r.params().entrySet().stream()
             .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ", ", params ", ""));
-        return String.format(Locale.ROOT, "%-10s %s%n%-10s %s%n", "compare", r.workload() + ", size " + r.size() + params + ", seed " + r.seed(),
+        return String.format(Locale.ROOT, "%-10s %s%n%-10s %s%n", "compare", r.workload() + ", size " + Numbers.format(r.size()) + params + ", seed " + r.seed(),
             "heap", Units.bytes(r.heapBytes()) + ", mark bits " + r.markBits() + ", checks " + r.checks()
                 + ", growth " + r.growthFactor() + ", verify " + (r.verify() ? "on" : "off"));
     }

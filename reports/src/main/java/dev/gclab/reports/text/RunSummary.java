@@ -1,5 +1,6 @@
 package dev.gclab.reports.text;
 
+import dev.gclab.workloads.Numbers;
 import dev.gclab.reports.runner.RunResult;
 
 import java.util.Locale;
@@ -12,7 +13,7 @@ public final class RunSummary {
 
     public static String format(RunResult r) {
         StringBuilder sb = new StringBuilder();
-        line(sb, "run", r.collector() + " on " + r.workload() + ", size " + r.size() + params(r.params()));
+        line(sb, "run", r.collector() + " on " + r.workload() + ", size " + Numbers.format(r.size()) + params(r.params()));
         line(sb, "seed", Long.toString(r.seed()));
         line(sb, "heap", Units.bytes(r.heapBytes()) + ", mark bits " + r.markBits() + ", checks " + r.checks()
             + ", growth " + r.growthFactor() + ", verify " + (r.verify() ? "on" : "off"));

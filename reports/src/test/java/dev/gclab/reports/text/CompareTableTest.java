@@ -35,7 +35,7 @@ class CompareTableTest {
         String t = CompareTable.format(List.of(
             result("marksweep", 15, 0, Map.of("finalizers_run", 7L)),
             result("rc", 1_419, 1_404, new LinkedHashMap<>(Map.of("pages_dirtied", 842L)))));
-        assertTrue(t.startsWith("compare    pycycles, size 1.0, params rounds=3, seed 42\n"
+        assertTrue(t.startsWith("compare    pycycles, size 1, params rounds=3, seed 42\n"
             + "heap       256 MiB, mark bits side, checks full, growth 2.0, verify off\n\n"), t);
         assertTrue(t.lines().anyMatch(l -> l.matches(" +marksweep +rc")), t);
         assertTrue(line(t, "GC cycles").matches("GC cycles +15 +1,419"), t);
