@@ -5,10 +5,13 @@ import dev.gclab.gc.spi.CollectorOptions;
 import dev.gclab.gc.spi.CollectorProvider;
 import dev.gclab.gc.spi.CollectorRegistry;
 import dev.gclab.gc.stats.GcStats;
+import dev.gclab.gc.stats.Mmu;
+import dev.gclab.gc.stats.Timeline;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.HeapConfig;
 import dev.gclab.heap.Mutator;
 import dev.gclab.heap.OutOfHeapException;
+import dev.gclab.heap.Space;
 import dev.gclab.reports.GclabVersion;
 import dev.gclab.workloads.Params;
 import dev.gclab.workloads.Workload;
@@ -17,7 +20,11 @@ import dev.gclab.workloads.WorkloadContext;
 import dev.gclab.workloads.WorkloadRegistry;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -93,8 +100,8 @@ public final class ExperimentRunner {
             } catch (OutOfHeapException ex) {
                 throw ex.withLiveBytes(heap.inUseBytes()); // the machine ran out: the memory layer does not know the live bytes
             }
-            long wallNs = System.nanoTime() - t0;
-            return result(e, timestamp, heap, collector, wallNs);
+            long t1 = System.nanoTime();
+            return result(e, timestamp, heap, collector, t0, t1);
         }
     }
 
@@ -113,7 +120,8 @@ public final class ExperimentRunner {
         }
     }
 
-    private static RunResult result(Experiment e, String timestamp, Heap heap, Collector collector, long wallNs) {
+    private static RunResult result(Experiment e, String timestamp, Heap heap, Collector collector, long t0, long t1) {
+        long wallNs = t1 - t0;
         GcStats s = collector.stats();
         var pauses = new RunResult.Pauses(s.pauseCount(), s.gcNanos(), s.pauseNanosAt(50), s.pauseNanosAt(90),
             s.pauseNanosAt(99), s.maxPauseNanos());
@@ -126,7 +134,60 @@ public final class ExperimentRunner {
             e.seed(), e.size(), e.params(), e.collectorOptions(), heap.maxBytes(), lower(e.markBits()), lower(e.checks()), e.verify(),
             e.growthFactor(), constraints, s.cycles(), s.youngCycles(), pauses, wallNs, s.gcNanos(),
             wallNs - s.gcNanos() - s.verifyNanos(), heap.peakInUseBytes(), heap.counters().asMap(), s.verifyNanos(),
-            collector.collectorCounters(), Runtime.version().toString(), os, machine);
+            collector.collectorCounters(), Runtime.version().toString(), os, machine,
+            spaces(heap), summary(s.minorPauses()), summary(s.majorPauses()), mmu(s, t0, t1), timeline(heap, s, t0, t1));
+    }
+
+    private static Map<String, RunResult.SpaceStats> spaces(Heap heap) {
+        Map<String, RunResult.SpaceStats> m = new LinkedHashMap<>();
+        for (int i = 0; i < heap.spaceCount(); i++) {
+            Space sp = heap.space(i);
+            m.put(sp.name, new RunResult.SpaceStats(sp.inUseBytes(), sp.committedBytes(), sp.peakInUseBytes(), sp.copiedBytes(), sp.reservedBytes()));
+        }
+        return m;
+    }
+
+    private static RunResult.Pauses summary(org.HdrHistogram.Histogram h) {
+        if (h.getTotalCount() == 0) return RunResult.Pauses.NONE;
+        long total = 0;
+        for (var v : h.recordedValues()) total += v.getValueIteratedTo() * v.getCountAtValueIteratedTo();
+        return new RunResult.Pauses(h.getTotalCount(), total, h.getValueAtPercentile(50), h.getValueAtPercentile(90),
+            h.getValueAtPercentile(99), h.getMaxValue());
+    }
+
+    private static List<RunResult.MmuPoint> mmu(GcStats s, long t0, long t1) {
+        List<RunResult.MmuPoint> points = new ArrayList<>();
+        for (long w : Mmu.WINDOWS_NS) points.add(new RunResult.MmuPoint(w / 1e6, s.mmu(t0, t1, w)));
+        return points;
+    }
+
+    private static RunResult.PauseTimeline timeline(Heap heap, GcStats s, long t0, long t1) {
+        Timeline t = s.timeline();
+        int n = t.size();
+        List<Long> start = new ArrayList<>(n), duration = new ArrayList<>(n), heapBytes = new ArrayList<>(n);
+        List<String> kind = new ArrayList<>(n);
+        List<List<Long>> spaceBytes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            start.add(t.start(i));
+            duration.add(t.duration(i));
+            kind.add(lower(t.kind(i)));
+            heapBytes.add(t.heapAfter(i));
+            List<Long> row = new ArrayList<>(t.spaces());
+            for (int k = 0; k < t.spaces(); k++) row.add(t.spaceAfter(i, k));
+            spaceBytes.add(row);
+        }
+        List<String> spaceNames = new ArrayList<>();
+        for (int k = 0; k < t.spaces(); k++) spaceNames.add(heap.space(k).name);
+        int m = t.phaseCount();
+        List<Long> pStart = new ArrayList<>(m), pDuration = new ArrayList<>(m);
+        List<String> phase = new ArrayList<>(m);
+        for (int i = 0; i < m; i++) {
+            pStart.add(t.phaseStart(i));
+            pDuration.add(t.phaseDuration(i));
+            phase.add(lower(t.phase(i)));
+        }
+        return new RunResult.PauseTimeline(t0 - s.origin(), t1 - s.origin(), start, duration, kind, heapBytes, spaceNames, spaceBytes,
+            pStart, pDuration, phase);
     }
 
     private static String lower(Enum<?> e) { return e.name().toLowerCase(Locale.ROOT); }

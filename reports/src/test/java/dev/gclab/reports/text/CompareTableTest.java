@@ -22,7 +22,8 @@ class CompareTableTest {
             new RunResult.Constraints(false, "none", false, false, false, false), cycles, young,
             new RunResult.Pauses(cycles, 5_000_000, 400_000, 600_000, 900_000, 12_300_000),
             100_000_000, 5_000_000, 95_000_000, 4L << 20, work, 0L, collectorCounters, "25",
-            new RunResult.Os("Linux", "amd64", "6.1"), new RunResult.Machine(2, 2L << 30));
+            new RunResult.Os("Linux", "amd64", "6.1"), new RunResult.Machine(2, 2L << 30),
+            Map.of(), RunResult.Pauses.NONE, RunResult.Pauses.NONE, List.of(), RunResult.PauseTimeline.EMPTY);
     }
 
     private static String line(String table, String label) {
