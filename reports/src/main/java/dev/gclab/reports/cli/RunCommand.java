@@ -37,6 +37,10 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions opts = new ExperimentOptions();
 
+    /** For {@code compare}'s child JVMs: print only the workload's progress lines (the parent prints the table). */
+    @Option(names = "--progress-only", hidden = true)
+    boolean progressOnly;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -49,14 +53,14 @@ final class RunCommand implements Callable<Integer> {
             return Failures.report(e, spec.commandLine().getErr(), opts.stackTrace);
         }
         try {
-            out.println("seed " + experiment.seed() + opts.seedNote(experiment.seed()));
+            if (!progressOnly) out.println("seed " + experiment.seed() + opts.seedNote(experiment.seed()));
             out.flush();
-            RunResult result = new ExperimentRunner(opts.quiet ? line -> {} : line -> { out.println("  " + line); out.flush(); })
+            RunResult result = new ExperimentRunner(opts.quiet ? line -> {} : line -> { out.println((progressOnly ? "" : "  ") + line); out.flush(); })
                 .run(experiment);
-            out.print(RunSummary.format(result));
+            if (!progressOnly) out.print(RunSummary.format(result));
             if (opts.json != null) {
                 write(result);
-                out.println("result written to " + opts.json);
+                if (!progressOnly) out.println("result written to " + opts.json);
             }
             out.flush();
             return 0;

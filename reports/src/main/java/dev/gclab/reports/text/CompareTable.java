@@ -61,16 +61,11 @@ public final class CompareTable {
                 + ", growth " + r.growthFactor() + ", verify " + (r.verify() ? "on" : "off"));
     }
 
-    /**
-     * Column labels: the collector's name, or {@code name:key=value:...} with its options when the same
-     * collector appears more than once (one collector compared under several settings).
-     */
+    /** Column labels: the collector's name, with its options as {@code name:key=value:...} when it has any. */
     public static List<String> labels(List<RunResult> runs) {
         List<String> out = new ArrayList<>();
         for (RunResult r : runs) {
-            long same = runs.stream().filter(o -> o.collector().equals(r.collector())).count();
-            out.add(same > 1 && !r.collectorOptions().isEmpty() ? r.collector() + r.collectorOptions().entrySet().stream()
-                .map(e -> ":" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining()) : r.collector());
+            out.add(r.collector() + r.collectorOptions().entrySet().stream().map(e -> ":" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining()));
         }
         return out;
     }

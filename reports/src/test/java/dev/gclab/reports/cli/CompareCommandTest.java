@@ -161,8 +161,42 @@ class CompareCommandTest {
     void helpAndTopLevelListMentionCompare() {
         CliResult h = CliResult.run("compare", "--help");
         assertEquals(0, h.code(), h::toString);
-        assertTrue(h.out().contains("--collectors=NAME[,NAME...]"), h::toString);
+        assertTrue(h.out().contains("--collectors=NAME[:K=V...][,...]"), h::toString);
+        assertTrue(h.out().contains("--jvm=child|same"), h::toString);
         CliResult top = CliResult.run("--help");
         assertTrue(top.out().contains("compare"), top::toString);
+    }
+
+    /** One collector under several settings: each entry carries its options, each column is labelled with them. */
+    @Test
+    void anEntryMayCarryItsOwnOptions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var p = CollectorRegistry.all().stream().filter(c -> c.variants().size() > 1).findFirst().orElseThrow();
+        var v = p.variants().get(1).entrySet().iterator().next();
+        String entry = p.name() + ":" + v.getKey() + "=" + v.getValue();
+        java.nio.file.Path file = dir.resolve("c.json");
+        CliResult r = CliResult.run("compare", "-w", "testchurn", "--size", "0.05", "--seed", "3", "-q", "-c", p.name() + "," + entry, "--json", file.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +" + java.util.regex.Pattern.quote(p.name()) + " +" + java.util.regex.Pattern.quote(entry))), r::toString);
+        var c = dev.gclab.reports.json.ComparisonJson.read(file);
+        assertEquals(java.util.Map.of(), c.comparison().get(0).collectorOptions());
+        assertEquals(java.util.Map.of(v.getKey(), v.getValue()), c.comparison().get(1).collectorOptions());
+        CliResult bad = CliResult.run("compare", "-w", "testchurn", "-c", p.name() + ":nokeyvalue");
+        assertEquals(2, bad.code(), bad::toString);
+        assertTrue(bad.err().contains("is not KEY=VALUE"), bad::toString);
+    }
+
+    /** A child JVM per collector (the default) and one JVM for all give the same deterministic figures. */
+    @Test
+    void childAndSameJvmRunTheSameProgram(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path a = dir.resolve("a.json"), b = dir.resolve("b.json");
+        assertEquals(0, CliResult.run("compare", "-w", "testchurn", "--size", "0.05", "--seed", "9", "-q", "--json", a.toString()).code());
+        assertEquals(0, CliResult.run("compare", "-w", "testchurn", "--size", "0.05", "--seed", "9", "-q", "--jvm", "same", "--json", b.toString()).code());
+        var x = dev.gclab.reports.json.ComparisonJson.read(a).comparison();
+        var y = dev.gclab.reports.json.ComparisonJson.read(b).comparison();
+        assertEquals(x.size(), y.size());
+        for (int i = 0; i < x.size(); i++) {
+            assertEquals(x.get(i).work(), y.get(i).work(), x.get(i).collector());
+            assertEquals(x.get(i).gcCycles(), y.get(i).gcCycles(), x.get(i).collector());
+        }
     }
 }
