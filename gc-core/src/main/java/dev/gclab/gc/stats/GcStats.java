@@ -12,6 +12,11 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Clock: {@link System#nanoTime()} minus the moment this object was created ({@link #origin()}), so
  * timelines of one run start near 0.
+ *
+ * <p>JFR: each pause and phase is also committed as a {@link JfrEvents} event when a JFR recording has
+ * gclab's events enabled (one {@code isEnabled()} check per pause otherwise). A collector may call
+ * {@link #startPause()} when a pause begins so that the pause event also has its real JFR start and
+ * duration; none has to.
  */
 public final class GcStats {
     private final Histogram pauses = newHistogram();
@@ -26,6 +31,8 @@ public final class GcStats {
     private java.util.function.LongSupplier heapBytes = () -> 0;
     private dev.gclab.heap.Heap heap;
     private long[] spaceBytes;
+    /** The JFR event begun by {@link #startPause()}, ended by the next {@link #recordPause}; null otherwise. */
+    private JfrEvents.Pause pendingPause;
 
     private static Histogram newHistogram() {
         Histogram h = new Histogram(3);
@@ -62,7 +69,30 @@ public final class GcStats {
             for (int i = 0; i < k; i++) spaceBytes[i] = heap.space(i).inUseBytes();
             perSpace = spaceBytes;
         }
-        timeline.add(startNanoTime - origin, n, kind, heapBytes.getAsLong(), perSpace);
+        long after = heapBytes.getAsLong();
+        timeline.add(startNanoTime - origin, n, kind, after, perSpace);
+        JfrEvents.Pause event = pendingPause != null ? pendingPause : new JfrEvents.Pause();
+        pendingPause = null;
+        if (event.isEnabled()) {
+            event.end();
+            event.kind = kind.name().toLowerCase(java.util.Locale.ROOT);
+            event.pauseStart = startNanoTime - origin;
+            event.pauseDuration = n;
+            event.heapUsedAfter = after;
+            event.commit();
+        }
+    }
+
+    /**
+     * Optional: a pause begins now. Only JFR uses it (the pause event then carries the pause's real JFR
+     * start time and duration); the pause itself is still recorded by {@link #recordPause}.
+     */
+    public void startPause() {
+        JfrEvents.Pause event = new JfrEvents.Pause();
+        if (event.isEnabled()) {
+            event.begin();
+            pendingPause = event;
+        }
     }
 
     /** Records one stop-the-world major pause of {@code nanos} that ended now. */
@@ -73,7 +103,15 @@ public final class GcStats {
 
     /** Records a phase inside a pause (for timelines only; pause times are recorded by {@link #recordPause}). */
     public void recordPhase(Phase phase, long startNanoTime, long endNanoTime) {
-        timeline.addPhase(startNanoTime - origin, Math.max(1, endNanoTime - startNanoTime), phase);
+        long n = Math.max(1, endNanoTime - startNanoTime);
+        timeline.addPhase(startNanoTime - origin, n, phase);
+        JfrEvents.PhaseEvent event = new JfrEvents.PhaseEvent();
+        if (event.isEnabled()) {
+            event.phase = phase.name().toLowerCase(java.util.Locale.ROOT);
+            event.phaseStart = startNanoTime - origin;
+            event.phaseDuration = n;
+            event.commit();
+        }
     }
 
     /** Counts a completed collection cycle. */

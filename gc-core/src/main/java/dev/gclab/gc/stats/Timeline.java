@@ -23,6 +23,17 @@ public final class Timeline {
     private byte[] phase = new byte[64];
     private int phases;
 
+    /**
+     * A timeline of recorded pauses (start, duration; in order, not overlapping), for analysing a result
+     * after the run, e.g. MMU curves at any window ({@link Mmu#of}); kinds read as major, occupancy as 0.
+     */
+    public static Timeline ofPauses(long[] startNs, long[] durationNs) {
+        if (startNs.length != durationNs.length) throw new IllegalArgumentException("starts and durations differ in length");
+        Timeline t = new Timeline();
+        for (int i = 0; i < startNs.length; i++) t.add(startNs[i], durationNs[i], PauseKind.MAJOR, 0);
+        return t;
+    }
+
     void add(long startNs, long durationNs, PauseKind k, long heapBytesAfter, long[] spaceBytesAfter) {
         if (spaceBytesAfter != null) {
             if (count == 0 || spaces == 0) spaces = spaceBytesAfter.length;
