@@ -20,8 +20,13 @@ import java.util.Locale;
  * ({@code comparison[1].pauses.p50_ns}).
  */
 public final class ComparisonJson {
-    /** The file's model; {@code comparison} holds the runs in the order they ran. */
-    public record Comparison(int schemaVersion, String gclabVersion, List<RunResult> comparison) {
+    /**
+     * The file's model; {@code comparison} holds the runs in the order they ran; {@code command} is the
+     * {@code gclab compare} command line as given (null in files written before it was added).
+     */
+    public record Comparison(int schemaVersion, String gclabVersion,
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String command,
+                             List<RunResult> comparison) {
         public Comparison {
             comparison = List.copyOf(comparison);
         }
@@ -29,19 +34,25 @@ public final class ComparisonJson {
 
     private ComparisonJson() {}
 
-    public static String toJson(List<RunResult> runs) {
+    public static String toJson(List<RunResult> runs) { return toJson(runs, null); }
+
+    /** @param command the command line that made the comparison, or null */
+    public static String toJson(List<RunResult> runs, String command) {
         try {
-            return ResultJson.MAPPER.writeValueAsString(new Comparison(RunResult.SCHEMA_VERSION, GclabVersion.get(), runs)) + "\n";
+            return ResultJson.MAPPER.writeValueAsString(new Comparison(RunResult.SCHEMA_VERSION, GclabVersion.get(), command, runs)) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize a comparison: " + e.getOriginalMessage(), e);
         }
     }
 
     /** Writes {@code runs} to {@code file}, creating missing parent directories. */
-    public static void write(List<RunResult> runs, Path file) throws IOException {
+    public static void write(List<RunResult> runs, Path file) throws IOException { write(runs, null, file); }
+
+    /** Writes {@code runs} and the command line that made them to {@code file}, creating missing parent directories. */
+    public static void write(List<RunResult> runs, String command, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        Files.writeString(file, toJson(runs), StandardCharsets.UTF_8);
+        Files.writeString(file, toJson(runs, command), StandardCharsets.UTF_8);
     }
 
     public static Comparison read(Path file) throws IOException {
@@ -76,7 +87,9 @@ public final class ComparisonJson {
                     if (!runs.get(i).has(key)) throw new ResultFormatException(source + ": comparison[" + i + "]: missing key '" + key + "'", null);
                 }
             }
-            return ResultJson.MAPPER.readValue(json, Comparison.class);
+            Comparison c = ResultJson.MAPPER.readValue(json, Comparison.class);
+            ResultJson.rejectNulls(json, source, path -> false);
+            return c;
         } catch (JsonMappingException e) {
             String message = ResultJson.plain(e.getOriginalMessage());
             String path = ResultJson.path(e);

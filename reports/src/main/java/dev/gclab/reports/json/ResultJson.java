@@ -28,7 +28,9 @@ public final class ResultJson {
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .enable(SerializationFeature.INDENT_OUTPUT)
         .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES) // checked against REQUIRED_KEYS instead
-        .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+        // a key added later is absent from older files and reads as null (the records fill in their defaults);
+        // explicit nulls are refused by rejectNulls instead
+        .disable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .build();
@@ -72,7 +74,9 @@ public final class ResultJson {
             for (String key : RunResult.REQUIRED_KEYS) {
                 if (!tree.has(key)) throw new ResultFormatException(source + ": " + endOf(json) + ": missing key '" + key + "'", null);
             }
-            return MAPPER.readValue(json, RunResult.class);
+            RunResult r = MAPPER.readValue(json, RunResult.class);
+            rejectNulls(json, source, path -> false);
+            return r;
         } catch (JsonMappingException e) {
             String message = plain(e.getOriginalMessage());
             String path = path(e);
@@ -81,6 +85,38 @@ public final class ResultJson {
         } catch (JsonProcessingException e) {
             throw new ResultFormatException(source + ": malformed JSON " + where(e) + ": " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * Refuses the first explicit {@code null} whose key path ({@code machine.cpu_model},
+     * {@code points[2].result}) {@code allowed} does not accept: nothing in a result is null; a key that is
+     * absent (added to the schema after the file was written) is another matter.
+     */
+    static void rejectNulls(String json, String source, java.util.function.Predicate<String> allowed) {
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.createParser(json)) {
+            for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t != com.fasterxml.jackson.core.JsonToken.VALUE_NULL) continue;
+                String path = dotted(p.getParsingContext().pathAsPointer().toString());
+                if (allowed.test(path)) continue;
+                JsonLocation l = p.currentTokenLocation();
+                String key = p.currentName() != null ? p.currentName() : path;
+                throw new ResultFormatException(source + ": at line " + l.getLineNr() + ", column " + l.getColumnNr() + " (offset "
+                    + (l.getCharOffset() >= 0 ? l.getCharOffset() : l.getByteOffset()) + "), key " + path + ": null value for key '" + key + "'", null);
+            }
+        } catch (IOException e) {
+            throw new ResultFormatException(source + ": malformed JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code /points/2/result} as {@code points[2].result}. */
+    static String dotted(String pointer) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : pointer.split("/")) {
+            if (part.isEmpty()) continue;
+            if (part.matches("\\d+")) sb.append('[').append(part).append(']');
+            else sb.append(sb.isEmpty() ? "" : ".").append(part.replace("~1", "/").replace("~0", "~"));
+        }
+        return sb.toString();
     }
 
     /** The position after the last character, as {@link #where} words it (a missing key is noticed there). */

@@ -52,6 +52,33 @@ public record Experiment(String collector, String workload, long heapBytes, long
     /** A fresh non-negative seed, for runs where the user gave none (print it so the run can be repeated). */
     public static long randomSeed() { return new SecureRandom().nextLong() & Long.MAX_VALUE; }
 
+    /**
+     * The {@code gclab run} command line that repeats this experiment alone, every setting spelled out
+     * ({@code gclab run --collector=rc --workload=gcbench --heap=... --seed=... ...}); values with
+     * characters a shell would act on are single-quoted.
+     */
+    public java.util.List<String> commandLine() {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("gclab", "run"));
+        cmd.add("--collector=" + collector);
+        cmd.add("--workload=" + workload);
+        cmd.add("--heap=" + heapBytes);
+        cmd.add("--seed=" + seed);
+        cmd.add("--size=" + size);
+        for (Map.Entry<String, String> p : params.entrySet()) cmd.add("--param=" + p.getKey() + "=" + p.getValue());
+        for (Map.Entry<String, String> o : collectorOptions.entrySet()) cmd.add("--gc-option=" + o.getKey() + "=" + o.getValue());
+        if (verify) cmd.add("--verify");
+        cmd.add("--mark-bits=" + markBits.name().toLowerCase(java.util.Locale.ROOT));
+        cmd.add("--checks=" + checks.name().toLowerCase(java.util.Locale.ROOT));
+        cmd.add("--growth=" + growthFactor);
+        return cmd.stream().map(Experiment::shellQuoted).toList();
+    }
+
+    /** {@code s} as a POSIX shell reads it back: unchanged when it is made of safe characters, else single-quoted. */
+    public static String shellQuoted(String s) {
+        if (!s.isEmpty() && s.matches("[A-Za-z0-9_./:=,+@%-]+")) return s;
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
     public Experiment withHeapBytes(long b) { return new Experiment(collector, workload, b, seed, size, params, verify, markBits, checks, growthFactor, collectorOptions); }
     public Experiment withSize(double s) { return new Experiment(collector, workload, heapBytes, seed, s, params, verify, markBits, checks, growthFactor, collectorOptions); }
     public Experiment withParams(Map<String, String> p) { return new Experiment(collector, workload, heapBytes, seed, size, p, verify, markBits, checks, growthFactor, collectorOptions); }

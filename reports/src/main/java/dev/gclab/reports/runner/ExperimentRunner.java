@@ -129,13 +129,14 @@ public final class ExperimentRunner {
         var constraints = new RunResult.Constraints(c.movesObjects(), lower(c.barrier()), c.needsRefCounts(),
             c.generational(), c.incremental(), c.supportsPinning());
         var os = new RunResult.Os(System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("os.version"));
-        var machine = new RunResult.Machine(Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory());
+        var machine = RunResult.Machine.current();
         return new RunResult(RunResult.SCHEMA_VERSION, GclabVersion.get(), timestamp, e.collector(), e.workload(),
             e.seed(), e.size(), e.params(), e.collectorOptions(), heap.maxBytes(), lower(e.markBits()), lower(e.checks()), e.verify(),
             e.growthFactor(), constraints, s.cycles(), s.youngCycles(), pauses, wallNs, s.gcNanos(),
             wallNs - s.gcNanos() - s.verifyNanos(), heap.peakInUseBytes(), heap.counters().asMap(), s.verifyNanos(),
             collector.collectorCounters(), Runtime.version().toString(), os, machine,
-            spaces(heap), summary(s.minorPauses()), summary(s.majorPauses()), mmu(s, t0, t1), timeline(heap, s, t0, t1));
+            spaces(heap), summary(s.minorPauses()), summary(s.majorPauses()), mmu(s, t0, t1), timeline(heap, s, t0, t1),
+            String.join(" ", e.commandLine()), jvmArgs());
     }
 
     private static Map<String, RunResult.SpaceStats> spaces(Heap heap) {
@@ -188,6 +189,11 @@ public final class ExperimentRunner {
         }
         return new RunResult.PauseTimeline(t0 - s.origin(), t1 - s.origin(), start, duration, kind, heapBytes, spaceNames, spaceBytes,
             pStart, pDuration, phase);
+    }
+
+    /** This JVM's options (as {@code java} was given them), for the result's provenance. */
+    static List<String> jvmArgs() {
+        return List.copyOf(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
     private static String lower(Enum<?> e) { return e.name().toLowerCase(Locale.ROOT); }

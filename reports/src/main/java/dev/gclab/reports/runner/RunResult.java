@@ -48,7 +48,9 @@ public record RunResult(
     Pauses pausesMinor,
     Pauses pausesMajor,
     List<MmuPoint> mmu,
-    PauseTimeline timeline) {
+    PauseTimeline timeline,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String command,
+    List<String> jvmArgs) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -65,6 +67,27 @@ public record RunResult(
         pausesMajor = pausesMajor == null ? Pauses.NONE : pausesMajor;
         mmu = mmu == null ? List.of() : List.copyOf(mmu);
         timeline = timeline == null ? PauseTimeline.EMPTY : timeline;
+        // provenance, added later still: absent reads as null (command) and empty (jvm_args)
+        jvmArgs = jvmArgs == null ? List.of() : List.copyOf(jvmArgs);
+    }
+
+    /** A result without provenance ({@code command}, {@code jvm_args}): tests and older callers. */
+    public RunResult(int schemaVersion, String gclabVersion, String timestamp, String collector, String workload, long seed,
+                     double size, Map<String, String> params, Map<String, String> collectorOptions, long heapBytes, String markBits,
+                     String checks, boolean verify, double growthFactor, Constraints constraints, long gcCycles, long youngCycles,
+                     Pauses pauses, long wallNs, long gcNs, long mutatorNs, long peakInUseBytes, Map<String, Long> work, long verifyNs,
+                     Map<String, Long> collectorCounters, String jdkVersion, Os os, Machine machine, Map<String, SpaceStats> spaces,
+                     Pauses pausesMinor, Pauses pausesMajor, List<MmuPoint> mmu, PauseTimeline timeline) {
+        this(schemaVersion, gclabVersion, timestamp, collector, workload, seed, size, params, collectorOptions, heapBytes, markBits,
+            checks, verify, growthFactor, constraints, gcCycles, youngCycles, pauses, wallNs, gcNs, mutatorNs, peakInUseBytes, work,
+            verifyNs, collectorCounters, jdkVersion, os, machine, spaces, pausesMinor, pausesMajor, mmu, timeline, null, null);
+    }
+
+    /** The collector with its options, {@code name:key=value:...}: how compare, sweep and report label a run. */
+    public String label() {
+        StringBuilder sb = new StringBuilder(collector);
+        for (Map.Entry<String, String> o : collectorOptions.entrySet()) sb.append(':').append(o.getKey()).append('=').append(o.getValue());
+        return sb.toString();
     }
 
     /** The keys every schema-1 file has; later additions ({@code spaces}, {@code pauses_minor}, ...) may be absent. */
@@ -107,6 +130,29 @@ public record RunResult(
     /** The operating system, from the JVM's {@code os.*} properties. */
     public record Os(String name, String arch, String version) {}
 
-    /** The machine as the JVM sees it. */
-    public record Machine(int availableProcessors, long jvmMaxMemoryBytes) {}
+    /**
+     * The machine as the JVM sees it; {@code cpuModel} is the processor's name ({@code /proc/cpuinfo}'s
+     * "model name"; null where unknown or in files written before it was added).
+     */
+    public record Machine(int availableProcessors, long jvmMaxMemoryBytes,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String cpuModel) {
+        public Machine(int availableProcessors, long jvmMaxMemoryBytes) { this(availableProcessors, jvmMaxMemoryBytes, null); }
+
+        /** This machine. */
+        public static Machine current() {
+            return new Machine(Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(), cpuModelName());
+        }
+
+        /** The first "model name" of {@code /proc/cpuinfo}, or null. */
+        public static String cpuModelName() {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+                    if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).strip();
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // not Linux
+            }
+            return null;
+        }
+    }
 }

@@ -24,7 +24,7 @@ class ResultJsonTest {
     static final List<String> KEYS = List.of("schema_version", "gclab_version", "timestamp", "collector", "workload",
         "seed", "size", "params", "collector_options", "heap_bytes", "mark_bits", "checks", "verify", "growth_factor", "constraints",
         "gc_cycles", "young_cycles", "pauses", "wall_ns", "gc_ns", "mutator_ns", "peak_in_use_bytes", "work",
-        "verify_ns", "collector_counters", "jdk_version", "os", "machine", "spaces", "pauses_minor", "pauses_major", "mmu", "timeline");
+        "verify_ns", "collector_counters", "jdk_version", "os", "machine", "spaces", "pauses_minor", "pauses_major", "mmu", "timeline", "jvm_args");
 
     static RunResult sample() {
         Map<String, Long> work = new LinkedHashMap<>();
@@ -135,5 +135,19 @@ class ResultJsonTest {
         Files.writeString(file, "{\"schema_version\": 1, \"collector\": }");
         var e = assertThrows(ResultFormatException.class, () -> ResultJson.read(file));
         assertTrue(e.getMessage().startsWith(file + ": malformed JSON at line 1, column 36 (offset 35)"), e.getMessage());
+    }
+
+    @Test
+    void anOlderFileWithoutTheLaterKeysReadsAndAnExplicitNullIsRefused() throws Exception {
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(ResultJson.toJson(sample()));
+        for (String later : List.of("spaces", "pauses_minor", "pauses_major", "mmu", "timeline", "command", "jvm_args")) tree.remove(later);
+        RunResult old = ResultJson.parse(tree.toPrettyString());
+        assertEquals(List.of(), old.jvmArgs());
+        assertEquals(null, old.command());
+        assertEquals(null, old.machine().cpuModel());
+        assertEquals(RunResult.PauseTimeline.EMPTY, old.timeline());
+        String nullOs = ResultJson.toJson(sample()).replace("\"arch\" : \"amd64\"", "\"arch\" : null");
+        var e = assertThrows(ResultFormatException.class, () -> ResultJson.parse(nullOs));
+        assertTrue(e.getMessage().matches("<string>: at line \\d+, column \\d+ \\(offset \\d+\\), key os.arch: null value for key 'arch'"), e.getMessage());
     }
 }
