@@ -1,7 +1,10 @@
 package dev.gclab.reports.cli;
 
-import dev.gclab.gc.spi.CollectorProvider;
-import dev.gclab.gc.spi.CollectorRegistry;
+import dev.gclab.reports.export.JfrFile;
+import dev.gclab.reports.export.PerRunFiles;
+import dev.gclab.reports.export.TidyCsv;
+import dev.gclab.reports.export.TraceEvents;
+import dev.gclab.reports.text.Progress;
 import dev.gclab.reports.json.ComparisonJson;
 import dev.gclab.reports.runner.Experiment;
 import dev.gclab.reports.runner.ChildJvm;
@@ -20,12 +23,9 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -59,47 +59,74 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions opts = new ExperimentOptions();
 
+    @Mixin
+    TimelineOptions timelines = new TimelineOptions();
+
+    @Option(names = "--csv", paramLabel = "FILE", converter = Converters.OutputFile.class,
+        description = "also write the results as tidy CSV: one row per (run, metric)")
+    Path csv;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<Experiment> experiments;
+        List<CollectorEntries.Entry> entries;
         try {
-            experiments = prepare();
+            entries = prepare();
         } catch (ParameterException e) {
             throw e;
         } catch (Exception e) {
             return Failures.report(e, err, opts.stackTrace);
         }
-        long s = experiments.getFirst().seed();
-        List<String> labels = entryLabels;
+        long s = entries.getFirst().experiment().seed();
         out.println("seed " + s + opts.seedNote(s));
         out.flush();
         List<RunResult> results = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         int code = CommandLine.ExitCode.OK;
-        for (int i = 0; i < experiments.size(); i++) {
-            Experiment e = experiments.get(i);
-            String name = labels.get(i);
-            java.util.function.Consumer<String> progress = opts.quiet ? line -> {} : line -> { out.println("  " + name + ": " + line); out.flush(); };
-            try {
-                results.add(jvm.equals("same") ? new ExperimentRunner(progress).run(e) : ChildJvm.run(e, progress));
-            } catch (WorkloadArgumentException ex) {
-                out.flush();
-                return Failures.report(ex, err, opts.stackTrace); // the same arguments for every collector: stop
-            } catch (ChildJvm.ChildRunException ex) {
-                out.flush();
-                err.println("gclab: the run on " + name + " failed:");
-                err.println("gclab: " + ex.getMessage());
-                err.flush();
-                code = Math.max(code, ex.exitCode() == CommandLine.ExitCode.USAGE ? CommandLine.ExitCode.SOFTWARE : ex.exitCode());
-                failed.add(name);
-            } catch (Throwable ex) {
-                Failures.rethrowIfFatal(ex);
-                out.flush();
-                err.println("gclab: the run on " + name + " failed:");
-                code = Math.max(code, Failures.report(ex, err, opts.stackTrace, s));
-                failed.add(name);
+        try (Progress progress = Progress.start("compare", err)) {
+            progress.phase("runs", entries.size(), false);
+            for (CollectorEntries.Entry entry : entries) {
+                Experiment e = entry.experiment();
+                String name = entry.label();
+                java.util.function.Consumer<String> lines = opts.quiet ? line -> {} : line -> progress.println(out, "  " + name + ": " + line);
+                Path jfr = timelines.jfr == null ? null : PerRunFiles.forLabel(timelines.jfr, name);
+                try {
+                    RunResult r;
+                    if (jvm.equals("same")) {
+                        if (jfr != null) {
+                            try (var recording = JfrFile.start(jfr)) {
+                                r = new ExperimentRunner(lines).run(e);
+                            }
+                        } else {
+                            r = new ExperimentRunner(lines).run(e);
+                        }
+                    } else {
+                        r = ChildJvm.run(e, lines, jfr == null ? List.of() : List.of("--jfr=" + jfr));
+                    }
+                    results.add(r);
+                    labels.add(name);
+                    progress.step(name + " done");
+                } catch (WorkloadArgumentException ex) {
+                    out.flush();
+                    return Failures.report(ex, err, opts.stackTrace); // the same arguments for every collector: stop
+                } catch (ChildJvm.ChildRunException ex) {
+                    out.flush();
+                    err.println("gclab: the run on " + name + " failed:");
+                    err.println("gclab: " + ex.getMessage());
+                    err.flush();
+                    code = Math.max(code, ex.exitCode() == CommandLine.ExitCode.USAGE ? CommandLine.ExitCode.SOFTWARE : ex.exitCode());
+                    failed.add(name);
+                    progress.step(name + " failed");
+                } catch (Throwable ex) {
+                    Failures.rethrowIfFatal(ex);
+                    out.flush();
+                    err.println("gclab: the run on " + name + " failed:");
+                    code = Math.max(code, Failures.report(ex, err, opts.stackTrace, s));
+                    failed.add(name);
+                    progress.step(name + " failed");
+                }
             }
         }
         if (!results.isEmpty()) out.print(CompareTable.format(results));
@@ -108,82 +135,50 @@ final class CompareCommand implements Callable<Integer> {
             out.flush();
             return code;
         }
-        if (opts.json != null) {
-            try {
+        try {
+            if (opts.json != null) {
                 write(results);
-            } catch (Exception ex) {
-                out.flush();
-                return Failures.report(ex, err, opts.stackTrace);
+                out.println("results written to " + opts.json);
             }
-            out.println("results written to " + opts.json);
+            if (csv != null) {
+                TidyCsv.write(results.stream().map(TidyCsv.Row::of).toList(), csv);
+                out.println("CSV written to " + csv);
+            }
+            List<TraceEvents.Labeled> labeled = new ArrayList<>();
+            for (int i = 0; i < results.size(); i++) labeled.add(new TraceEvents.Labeled(labels.get(i), results.get(i)));
+            for (String line : timelines.write(labeled, true)) out.println(line);
+            if (timelines.jfr != null) {
+                for (String l : labels) out.println("JFR recording written to " + PerRunFiles.forLabel(timelines.jfr, l));
+            }
+        } catch (Exception ex) {
+            out.flush();
+            return Failures.report(ex, err, opts.stackTrace);
         }
         out.flush();
         return CommandLine.ExitCode.OK;
     }
 
     /**
-     * Checks everything before the first run: option values, the JSON file's place, names, workload
+     * Checks everything before the first run: option values, the output files' places, names, workload
      * parameters and size, and every collector's options. Nothing runs and nothing is printed.
      *
-     * @return one experiment per collector, in order
+     * @return one entry per collector, in order
      */
-    List<Experiment> prepare() {
-        List<Experiment> list = experiments();
-        for (Experiment e : list) ExperimentRunner.check(e);
-        return list;
-    }
-
-    /** How each experiment is named in progress lines: its entry as given ({@code name} or {@code name:key=value}). */
-    private List<String> entryLabels = List.of();
-
-    private List<Experiment> experiments() {
+    List<CollectorEntries.Entry> prepare() {
         opts.validate(spec.commandLine());
+        timelines.validate(spec.commandLine());
+        if (csv != null) ExperimentOptions.checkWritable(spec.commandLine(), "--csv", csv);
         if (!jvm.equals("child") && !jvm.equals("same")) {
             throw usage("Invalid value for option '--jvm': " + Converters.shown(jvm) + "; valid values: child, same (values are case-sensitive)");
         }
-        List<String> entries = new ArrayList<>();
-        if (collectors.isEmpty()) {
-            for (CollectorProvider p : CollectorRegistry.all()) entries.add(p.name());
-        } else {
-            Set<String> seen = new LinkedHashSet<>();
-            for (String value : collectors) {
-                for (String raw : value.split(",", -1)) { // -1: a trailing comma gives an empty name too
-                    String n = raw.trim();
-                    if (n.isEmpty()) throw usage("Invalid value for option '--collectors': an empty collector name in " + Converters.shown(value));
-                    if (!seen.add(n)) throw usage("Invalid value for option '--collectors': " + n + " is listed twice");
-                    entries.add(n);
-                }
-            }
-        }
-        if (entries.isEmpty()) throw usage("no collectors are registered: nothing to compare");
-        long s = opts.seedOrRandom();
-        List<Experiment> list = new ArrayList<>();
-        for (String entry : entries) {
-            String[] parts = entry.split(":", -1);
-            String n = parts[0].trim();
-            CollectorRegistry.byName(n); // unknown: a usage error listing the valid names
-            Experiment e = opts.experiment(n, workload, s);
-            if (parts.length > 1) {
-                Map<String, String> own = new LinkedHashMap<>(e.collectorOptions());
-                Set<String> keys = new LinkedHashSet<>();
-                for (int i = 1; i < parts.length; i++) {
-                    int eq = parts[i].indexOf('=');
-                    String key = eq < 0 ? "" : parts[i].substring(0, eq).trim();
-                    if (key.isEmpty()) throw usage("Invalid value for option '--collectors': " + Converters.shown(parts[i]) + " in " + Converters.shown(entry) + " is not KEY=VALUE");
-                    if (!keys.add(key)) throw usage("Invalid value for option '--collectors': key '" + key + "' is given twice in " + Converters.shown(entry));
-                    own.put(key, parts[i].substring(eq + 1).trim()); // the entry's own options win over -o
-                }
-                e = e.withCollectorOptions(own);
-            }
-            list.add(e);
-        }
-        entryLabels = entries;
+        List<CollectorEntries.Entry> list = CollectorEntries.parse(spec.commandLine(), collectors, opts, workload, opts.seedOrRandom());
+        for (CollectorEntries.Entry e : list) ExperimentRunner.check(e.experiment());
         return list;
     }
 
     private void write(List<RunResult> results) {
         try {
-            ComparisonJson.write(results, opts.json);
+            ComparisonJson.write(results, Provenance.commandLine(spec), opts.json);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + opts.json + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }

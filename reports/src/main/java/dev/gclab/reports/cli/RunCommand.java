@@ -37,6 +37,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions opts = new ExperimentOptions();
 
+    @Mixin
+    TimelineOptions timelines = new TimelineOptions();
+
     /** For {@code compare}'s child JVMs: print only the workload's progress lines (the parent prints the table). */
     @Option(names = "--progress-only", hidden = true)
     boolean progressOnly;
@@ -55,13 +58,24 @@ final class RunCommand implements Callable<Integer> {
         try {
             if (!progressOnly) out.println("seed " + experiment.seed() + opts.seedNote(experiment.seed()));
             out.flush();
-            RunResult result = new ExperimentRunner(opts.quiet ? line -> {} : line -> { out.println((progressOnly ? "" : "  ") + line); out.flush(); })
-                .run(experiment);
+            ExperimentRunner runner = new ExperimentRunner(opts.quiet ? line -> {} : line -> { out.println((progressOnly ? "" : "  ") + line); out.flush(); });
+            RunResult result;
+            if (timelines.jfr != null) {
+                try (var recording = dev.gclab.reports.export.JfrFile.start(timelines.jfr)) {
+                    result = runner.run(experiment);
+                }
+            } else {
+                result = runner.run(experiment);
+            }
             if (!progressOnly) out.print(RunSummary.format(result));
             if (opts.json != null) {
                 write(result);
                 if (!progressOnly) out.println("result written to " + opts.json);
             }
+            for (String line : timelines.write(java.util.List.of(new dev.gclab.reports.export.TraceEvents.Labeled(result.label(), result)), false)) {
+                if (!progressOnly) out.println(line);
+            }
+            if (timelines.jfr != null && !progressOnly) out.println("JFR recording written to " + timelines.jfr);
             out.flush();
             return 0;
         } catch (Throwable t) {
@@ -79,6 +93,7 @@ final class RunCommand implements Callable<Integer> {
      */
     Experiment prepare() {
         opts.validate(spec.commandLine());
+        timelines.validate(spec.commandLine());
         Experiment e = opts.experiment(collector, workload, opts.seedOrRandom());
         ExperimentRunner.check(e);
         return e;

@@ -80,11 +80,19 @@ public final class ChildJvm {
      *
      * @throws ChildRunException if the run failed (the child's messages in it)
      */
-    public static RunResult run(Experiment e, Consumer<String> progress) {
+    public static RunResult run(Experiment e, Consumer<String> progress) { return run(e, progress, List.of()); }
+
+    /**
+     * As {@link #run(Experiment, Consumer)}, with more options for the child's {@code gclab run}
+     * (e.g. {@code --jfr=FILE}).
+     */
+    public static RunResult run(Experiment e, Consumer<String> progress, List<String> extraArgs) {
         Path json = null;
         try {
             json = Files.createTempFile("gclab-child-", ".json");
-            ProcessBuilder pb = new ProcessBuilder(command(e, json));
+            List<String> cmd = command(e, json);
+            cmd.addAll(extraArgs);
+            ProcessBuilder pb = new ProcessBuilder(cmd);
             Path errFile = Files.createTempFile("gclab-child-", ".err");
             pb.redirectError(errFile.toFile());
             Process p = pb.start();

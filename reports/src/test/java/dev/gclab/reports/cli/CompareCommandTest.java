@@ -59,7 +59,8 @@ class CompareCommandTest {
             "both collectors finalize every resource of the same program");
         String table = r.out().substring(r.out().indexOf("compare    "));
         assertTrue(table.lines().allMatch(l -> l.length() <= 100), "the table fits 100 columns:\n" + r);
-        assertEquals("", r.err());
+        assertEquals(List.of("compare [runs] 1/2", "compare [runs] 2/2"),
+            r.err().lines().map(l -> l.replaceAll(", elapsed.*", "")).toList(), "standard error has the progress lines only:\n" + r);
     }
 
     @Test
