@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code gclab} command line: {@code list}, {@code run}, {@code compare}, {@code bench} and {@code anchors}.
+ * The {@code gclab} command line: {@code list}, {@code run}, {@code compare}, {@code sweep}, {@code report}, {@code bench} and {@code anchors}.
  *
  * <p>Exit codes: 0 success (also {@code --help}, {@code --version}); 1 the run failed (out of heap,
  * also when the machine runs out of memory, invalid heap access, verification failure, I/O, any other
@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "gclab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "A garbage-collector research testbed: run workloads on a simulated heap under pluggable collectors.",
-    subcommands = {ListCommand.class, RunCommand.class, CompareCommand.class, BenchCommand.class, AnchorsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ListCommand.class, RunCommand.class, CompareCommand.class, SweepCommand.class, ReportCommand.class, BenchCommand.class, AnchorsCommand.class, CommandLine.HelpCommand.class})
 public final class GclabCli implements Callable<Integer> {
     @Spec CommandSpec spec;
 
