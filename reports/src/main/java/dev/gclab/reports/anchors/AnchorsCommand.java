@@ -74,11 +74,24 @@ public final class AnchorsCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (benchJson != null && !Files.isReadable(benchJson)) return usage(err, "--bench-json " + benchJson + ": no such readable file");
+        if (benchJson != null && skip.contains("targets")) return usage(err, "--bench-json with --skip targets: the file would not be read");
         int n = quick ? 100_000 : 1_000_000;
         int reps = quick ? 3 : 5;
+        try (dev.gclab.reports.text.Progress bar = dev.gclab.reports.text.Progress.start("anchors", err)) {
+            long parts = 2 + java.util.stream.Stream.of("targets", "machine", "cpython", "hotspot", "layouts").filter(x -> !skip.contains(x)).count();
+            bar.phase("parts", parts, false);
+            return measure(o, err, n, reps, bar);
+        }
+    }
+
+    /** The parts in order; each finished part is a step of {@code bar}. */
+    private Integer measure(PrintWriter o, PrintWriter err, int n, int reps, dev.gclab.reports.text.Progress bar) throws IOException, InterruptedException {
 
         Targets.Section targets = null;
-        if (!skip.contains("targets")) targets = targets(o, err);
+        if (!skip.contains("targets")) {
+            targets = targets(o, err);
+            bar.step("targets");
+        }
         else if (benchJson != null) return usage(err, "--bench-json with --skip targets: the file would not be read");
 
         MachineProbe.Limits limits = null;
@@ -86,6 +99,7 @@ public final class AnchorsCommand implements Callable<Integer> {
             o.println("anchors: machine limits ...");
             o.flush();
             limits = MachineProbe.measure(quick);
+            bar.step("machine limits");
         }
 
         PythonAnchor.Outcome py = PythonAnchor.Outcome.skip("left out (--skip cpython)");
@@ -94,6 +108,7 @@ public final class AnchorsCommand implements Callable<Integer> {
             o.flush();
             py = new PythonAnchor(python, anchorsDir.resolve("cpython_graphs.py")).run(n, reps);
             if (!py.ran()) o.println("anchors: CPython skipped: " + py.skipped());
+            bar.step("CPython graphs");
         }
 
         o.println("anchors: gclab graphs (warm-up, then N = " + n + ") ...");
@@ -111,12 +126,14 @@ public final class AnchorsCommand implements Callable<Integer> {
         AnchorJson.PyFigure pyDrop = py.ran() ? py.output().find("drop_tree", "tree_td") : null;
         var graphs = new PerformanceReport.Graphs(n, reps, rows, drop.objects(), pyDrop == null ? null : pyDrop.nsPerObject(),
             drop.nsPerObject(), py.ran() ? null : py.skipped());
+        bar.step("gclab graphs");
 
         o.println("anchors: gclab gcbench (marksweep, rc) ...");
         o.flush();
         int benchReps = quick ? 1 : 3;
         List<PerformanceReport.GcBenchRow> bench = new ArrayList<>();
         for (String c : List.of("marksweep", "rc")) bench.add(gclabGcBench(c, benchReps));
+        bar.step("gclab gcbench");
         String hotspotSkipped = null;
         if (skip.contains("hotspot")) {
             hotspotSkipped = "left out (--skip hotspot)";
@@ -130,6 +147,7 @@ public final class AnchorsCommand implements Callable<Integer> {
                 hotspotSkipped = e.getMessage();
                 o.println("anchors: HotSpot skipped: " + hotspotSkipped);
             }
+            bar.step("HotSpot GCBench");
         }
 
         LayoutSection layouts = null;
@@ -137,6 +155,7 @@ public final class AnchorsCommand implements Callable<Integer> {
             o.println("anchors: object layouts (JOL in child JVMs, CPython sizes) and side-table footprint ...");
             o.flush();
             layouts = LayoutSection.measure(javaHome, python, anchorsDir, o);
+            bar.step("layouts");
         }
 
         String pyVersion = py.ran() ? "CPython " + py.output().version()

@@ -75,7 +75,16 @@ public final class BenchCommand implements Callable<Integer> {
         JmhRunner.Run run;
         try {
             List<JmhRunner.Pass> passes = JmhRunner.passes(jar, filter, quick);
-            run = JmhRunner.run(jar, passes, perf, (filter != null ? ", filter " + filter : ""), line -> { out.println(line); out.flush(); });
+            try (dev.gclab.reports.text.Progress bar = dev.gclab.reports.text.Progress.start("bench", err)) {
+                bar.phase("JMH", passes.size() * 100L, false);
+                int[] pass = {-1};
+                run = JmhRunner.run(jar, passes, perf, (filter != null ? ", filter " + filter : ""), line -> {
+                    bar.println(out, line);
+                    if (line.startsWith("running ")) pass[0]++;
+                    java.util.regex.Matcher m = PERCENT.matcher(line);
+                    if (m.find()) bar.stepTo(Math.max(0, pass[0]) * 100L + Integer.parseInt(m.group(1)), m.group(2));
+                });
+            }
         } catch (JmhRunner.FailedException e) {
             err.println("gclab: " + e.getMessage() + "; its last lines:");
             for (String l : e.tail()) err.println("  | " + l);
@@ -101,6 +110,9 @@ public final class BenchCommand implements Callable<Integer> {
         out.flush();
         return CommandLine.ExitCode.OK;
     }
+
+    /** JMH's progress as {@link JmhProgress} words it: {@code [ 42%  ETA 00:01:05] RcBench.dropTree n=1000000}. */
+    private static final java.util.regex.Pattern PERCENT = java.util.regex.Pattern.compile("^\\[\\s*(\\d+)%\\s+ETA [^\\]]*] (.*)$");
 
     private static int usage(PrintWriter err, String message) {
         err.println("gclab: " + message);
