@@ -92,7 +92,7 @@ final class Charts {
         if (hi <= lo) hi = lo * 10;
         double[] xt = Svg.decades(1, xMax);
         Svg svg = new Svg("Pause-time distribution", new Svg.Axis(1, xMax, true, "percentile", Charts::percentileLabel, xt),
-            new Svg.Axis(lo, hi, true, "pause time (log scale)", v -> Units.nanos((long) v), Svg.decades(lo, hi)));
+            new Svg.Axis(lo, hi, true, "pause time (log scale)", Charts::timeTick, Svg.decades(lo, hi)));
         StringBuilder table = new StringBuilder("<table class=\"data\"><thead><tr><th>series</th><th>percentile</th><th>pause time</th><th>ns</th></tr></thead><tbody>\n");
         int rows = 0;
         for (S s : series) {
@@ -226,7 +226,7 @@ final class Charts {
         for (int i = 0; i < n; i++) max = Math.max(max, t.heapBytes().get(i));
         double yMax = Svg.niceBytes(max * 1.05);
         Svg svg = new Svg("Heap occupancy of " + label, new Svg.Axis(0, span, false, "time since the run's start (ms)", Charts::number,
-            Svg.linear(0, span, 8)), new Svg.Axis(0, yMax, false, "bytes in use", v -> Units.bytes((long) v), Svg.byteTicks(yMax, 5)));
+            Svg.linear(0, span, 8)), new Svg.Axis(0, yMax, false, "bytes in use", Charts::bytesTick, Svg.byteTicks(yMax, 5)));
         String[] colours = {colour, "#888888", "#009E73", "#CC79A7", "#E69F00"};
         for (int k = 0; k < spaces.size(); k++) {
             List<Svg.Point> pts = new ArrayList<>();
@@ -300,6 +300,18 @@ final class Charts {
         return out;
     }
 
+    /** A time tick: gclab's units without trailing zeros ({@code 10 s}, {@code 2.5 ms}), 0 as {@code 0}. */
+    static String timeTick(double ns) {
+        if (ns == 0) return "0";
+        return Units.nanos(Math.round(ns)).replaceAll("(\\.\\d*?)0+ ", "$1 ").replace(". ", " ");
+    }
+
+    /** A byte tick without trailing zeros, 0 as {@code 0}. */
+    static String bytesTick(double b) {
+        if (b == 0) return "0";
+        return Units.bytes(Math.round(b)).replaceAll("(\\.\\d*?)0+ ", "$1 ").replace(". ", " ");
+    }
+
     static String number(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e12) return Long.toString((long) v);
         return trim(String.format(Locale.ROOT, "%.4g", v));
@@ -316,7 +328,7 @@ final class Charts {
         double yMax = Svg.niceCeil(yMaxNs * 1.05);
         Svg svg = new Svg(what + " against heap size", new Svg.Axis(0, xMax, false, "heap size (multiple of the largest minimum heap, "
             + Units.bytes(s.baseHeapBytes()) + ")", v -> number(v) + "×", Svg.linear(0, xMax, 6)),
-            new Svg.Axis(0, yMax, false, what + (gc ? " (pauses)" : " (wall)"), v -> Units.nanos((long) v), Svg.linear(0, yMax, 5)));
+            new Svg.Axis(0, yMax, false, what + (gc ? " (pauses)" : " (wall)"), Charts::timeTick, Svg.linear(0, yMax, 5)));
         StringBuilder table = new StringBuilder("<table class=\"data\"><thead><tr><th>factor</th><th>heap</th><th>collector</th><th>completed</th>"
             + "<th>median</th><th>min</th><th>max</th></tr></thead><tbody>\n");
         for (int ci = 0; ci < s.collectors().size(); ci++) {

@@ -330,6 +330,7 @@ public final class HtmlReport {
         table.summary td .value { display: block; font-weight: 600; }
         table.summary td .ratio, table.summary td .spread { display: block; font-size: 11px; color: #666; }
         .ratio.up { color: #b3401a; } .ratio.down { color: #1a7a3a; }
+        tbody th { white-space: nowrap; }
         .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
         .scroll { overflow-x: auto; }
         figure.chart-figure { margin: 10px 0 18px; }

@@ -40,9 +40,11 @@ class ReportBrowserTest {
         Assumptions.assumeTrue(chromium != null, Chromium::missing);
         List<String> names = CollectorRegistry.all().stream().map(CollectorProvider::name).limit(2).toList();
         Path cmp = dir.resolve("cmp.json"), sweep = dir.resolve("sweep.json"), trace = dir.resolve("cmp.trace.json"), html = dir.resolve("report.html");
-        CliResult c = CliResult.run("compare", "-w", "testchurn", "-c", String.join(",", names), "--seed", "7", "-q",
-            "--json", cmp.toString(), "--trace-events", trace.toString());
+        CliResult c = CliResult.run("compare", "-w", "testchurn", "-c", String.join(",", names), "--seed", "7", "--heap", "4m", "--size", "3", "-p", "keep=4096",
+            "-q", "--json", cmp.toString(), "--trace-events", trace.toString());
         assertEquals(0, c.code(), c::toString);
+        assertTrue(ComparisonJson.read(cmp).comparison().stream().anyMatch(x -> x.pauses().p50Ns() != x.pauses().p99Ns()
+            && x.pauses().p90Ns() != x.pauses().p99Ns()), "pauses varied enough that a mixed-up percentile shows");
         CliResult s = CliResult.run("sweep", "-w", "testchurn", "-c", String.join(",", names), "-p", "keep=8192", "--seed", "3",
             "--heap", "16m", "--heap-factors", "0.5,2", "--invocations", "2", "--jvm", "same", "--json", sweep.toString());
         assertEquals(0, s.code(), s::toString);
