@@ -137,7 +137,7 @@ final class SweepCommand implements Callable<Integer> {
                         Outcome o = heap < 0 ? Outcome.failed(new Sweep.Failure(Sweep.Failure.ERROR, "a heap of " + f + " × "
                             + Units.bytes(base) + " is outside gclab's 1 MiB .. 1 TiB")) : run(entry.experiment().withHeapBytes(heap));
                         points.add(new Sweep.Point(entry.label(), f, Math.max(heap, 0), inv, o.result() != null, o.failure(), o.result()));
-                        progress.step(String.format(Locale.ROOT, "%s at %s × (%s) #%d %s", entry.label(), TidyCsvNumber.of(f),
+                        progress.step(String.format(Locale.ROOT, "%s at %sx (%s) #%d %s", entry.label(), TidyCsvNumber.of(f),
                             heap < 0 ? "-" : Units.bytes(heap), inv, o.result() != null ? "completed" : "failed: " + o.failure().kind()));
                     }
                 }

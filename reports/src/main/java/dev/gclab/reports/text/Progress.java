@@ -24,7 +24,9 @@ import java.util.Locale;
  * sweep [minimum heap] 3/20, elapsed 0:00:12, ETA 0:01:08: marksweep at 4.00 MiB completed
  * </pre>
  * The estimate is the mean time per step so far times the steps left; a phase whose total is only an
- * upper bound (a bisection that may end early) says so with {@code ~}. Lines the command prints on
+ * upper bound (a bisection that may end early) says so with {@code ~}. The bar's library asks JLine for the
+ * terminal's width, which loads JLine's native code: the launcher allows it
+ * ({@code --enable-native-access=ALL-UNNAMED}), so the JDK prints no warning about it. Lines the command prints on
  * standard output while a bar is shown go through {@link #println} so they do not tear the bar.
  */
 public final class Progress implements AutoCloseable {
