@@ -248,6 +248,20 @@ class FaultSuiteTest {
     }
 
     @Test
+    void timelineAndCsvFilesAreCheckedBeforeTheRun(@TempDir Path dir) throws Exception {
+        Workload w = WorkloadRegistry.all().getFirst();
+        for (List<String> command : commands(w)) {
+            List<String> options = new ArrayList<>(List.of("--trace-events", "--jfr", "--hlog"));
+            if (command.contains("compare")) options.add("--csv");
+            for (String option : options) {
+                assertRefused(concat(command, option, dir.toString()), List.of("Invalid value for option '" + option + "': '" + dir + "' is a directory"));
+                assertRefused(concat(command, option, ""), List.of("Invalid value for option '" + option + "': '' (empty): the file name is empty"));
+            }
+        }
+        assertRefused(new String[] {"sweep", "-w", w.name(), "--csv", dir.toString()}, List.of("Invalid value for option '--csv': '" + dir + "' is a directory"));
+    }
+
+    @Test
     void compareChecksEveryCollectorsOptionsBeforeTheFirstRun() {
         // no collector takes this option: the first one in the registry refuses it before anything runs
         assertRefused(new String[] {"compare", "-w", "testchurn", "--size", "0.01", "-o", "no_such_option=1"},
