@@ -164,6 +164,11 @@ public final class GraphShapes {
         return n + rootObjects(n, maxRootNodes, partNodes);
     }
 
+    /** Node {@code i} of a random or local graph of {@code n} nodes whose root array is {@code root} (chunked or not). */
+    public static long node(Mutator m, long root, int n, int i) {
+        return nodeAt(m, root, n > MAX_ROOT_ARRAY_NODES, ROOT_PART_NODES, i);
+    }
+
     private static long nodeAt(Mutator m, long nodes, boolean chunked, int partNodes, int i) {
         return chunked ? m.getRef(m.getRef(nodes, i / partNodes), i % partNodes) : m.getRef(nodes, i);
     }
