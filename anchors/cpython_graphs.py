@@ -4,7 +4,9 @@
 Builds each shape with lists as nodes (one list slot per reference), edge for edge and in the
 same allocation order as dev.gclab.workloads.graph.GraphShapes, with the cyclic collector
 disabled while building, then times one gc.collect() (median of --reps builds). Also times
-freeing a top-down tree by reference count (the root dropped with the collector disabled).
+freeing a top-down tree by reference count (the root dropped with the collector disabled), and a
+young collection: gc.collect(0) over 700 new two-slot lists, each pointing at an object of the
+live random graph of N nodes in the oldest generation (median of --young-iters).
 
 Output: JSON lines on stdout, one per measurement, preceded by one "python" line.
 
@@ -143,11 +145,34 @@ def drop_tree_once(n):
     return ns, objects
 
 
+def young_collections(n, iters, young=700):
+    """gc.collect(0) of `young` new lists (held by a new list), each pointing at an old node."""
+    gc.collect()
+    gc.disable()
+    nodes, objects = random_graph(n)
+    gc.collect()  # the graph goes to the oldest generation
+    olds = [nodes[(i * 1429) % n] for i in range(young)]
+    times = []
+    for _ in range(iters):
+        gc.collect(0)  # nothing young left over from the previous round
+        holder = [None] * young
+        for i in range(young):
+            holder[i] = [olds[i], None]
+        t0 = time.perf_counter_ns()
+        gc.collect(0)
+        times.append(time.perf_counter_ns() - t0)
+        holder = None
+    del nodes, olds
+    gc.collect()
+    return times, objects
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=float, default=1e6)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--shapes", default="cyc2,cyc10,ring,random,tree,tree_td")
+    ap.add_argument("--young-iters", type=int, default=200)
     a = ap.parse_args()
     n = int(a.n)
     sys.setrecursionlimit(10000)
@@ -170,6 +195,11 @@ def main():
     med = statistics.median(times)
     emit({"kind": "drop_tree", "shape": "tree_td", "n": n, "objects": objects, "ns": times,
           "median_ns": med, "ns_per_object": med / objects})
+    if a.young_iters > 0:
+        times, old = young_collections(n, a.young_iters)
+        med = statistics.median(times)
+        emit({"kind": "young", "shape": "random", "n": n, "objects": 700, "old_objects": old,
+              "median_ns": med, "ns_per_object": med / 700})
     gc.enable()
 
 

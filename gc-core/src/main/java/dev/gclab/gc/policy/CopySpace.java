@@ -17,15 +17,30 @@ import java.lang.foreign.ValueLayout;
  * it is swept. Spans holding a pinned object are kept, as Bartlett keeps the pages ambiguous roots
  * point into, and so are large objects (a span of their own: nothing to gain by copying).
  *
- * <p>Tracing an object of an evacuated span copies it once ({@link Heap#copy}), overwrites the old
- * copy's header with a forwarding header ({@link ObjectModel#forwardingHeader}) and enqueues the new
- * copy; later edges to it find the forwarding header and get the new address. If the target has no
+ * <p>Tracing an object of an evacuated span copies it once ({@link Heap#copy}), records where it went
+ * and enqueues the new copy; later edges to it find the record and get the new address. The record is
+ * either a forwarding header written over the old copy's header ({@link ObjectModel#forwardingHeader};
+ * {@code Forwarding.HEADER}) or an entry of the span's side table, one word per slot
+ * ({@link Span#forwarding}; {@code Forwarding.SIDE}). The side table costs 8 bytes per slot of an
+ * evacuated span during the collection, but an edge to an object copied before reads a dense array
+ * instead of the old copy's header: on the {@code random} graph, where most edges lead to objects
+ * already copied and every old header is a cache miss of its own, that is most of the difference (the
+ * figures are in docs/collectors.md). If the target has no
  * room for a copy the object is marked in place instead (the span is then kept and swept rather than
  * released: a collection never fails for lack of to-space). Objects allocated during the collection
  * (by finalizers) land in fresh spans, which this collection leaves alone: they are live.
  */
 public final class CopySpace {
+    /** Where a copied object's new address is kept during the collection. */
+    public enum Forwarding {
+        /** In the old copy's header, overwritten with a forwarding header. */
+        HEADER,
+        /** In the span's side table, one word per slot. */
+        SIDE
+    }
+
     private final Heap heap;
+    private final boolean side;
     private final HeapMemory memory;
     private final WorkCounters counters;
     private final MarkSpace marks;
@@ -34,8 +49,11 @@ public final class CopySpace {
     /** Spans kept because an object was pinned / because a copy found no room, in the last collection. */
     public long spansKeptByPins, spansKeptForLackOfRoom, spansEvacuated;
 
-    public CopySpace(Heap heap, MarkSpace marks, Space space, Space target) {
+    public CopySpace(Heap heap, MarkSpace marks, Space space, Space target) { this(heap, marks, space, target, Forwarding.HEADER); }
+
+    public CopySpace(Heap heap, MarkSpace marks, Space space, Space target, Forwarding forwarding) {
         this.heap = heap;
+        this.side = forwarding == Forwarding.SIDE;
         this.memory = heap.memory();
         this.counters = heap.counters();
         this.marks = marks;
@@ -62,6 +80,10 @@ public final class CopySpace {
             if (pins) pinned++;
             s.gcState = pins || s.sizeClass == 0 ? Span.GC_MARK : Span.GC_EVACUATE;
             s.gcLive = 0;
+            if (side) {
+                if (s.forwarding == null || s.forwarding.length < s.nelems) s.forwarding = new long[s.nelems];
+                else java.util.Arrays.fill(s.forwarding, 0L);
+            }
         }
         spansKeptByPins = pinned;
         spansKeptForLackOfRoom = 0;
@@ -72,6 +94,7 @@ public final class CopySpace {
     public long traceObject(TraceKernel k, long obj, Span s) {
         byte state = s.gcState;
         if (state == Span.GC_EVACUATE) {
+            if (side) return evacuateSide(k, obj, s);
             long off = s.segmentOffset + (obj - s.base); // the span's own segment: no chunk look-up
             long h = s.segment.get(ValueLayout.JAVA_LONG, off);
             if (ObjectModel.isForwarded(h)) return ObjectModel.forwardee(h);
@@ -89,26 +112,55 @@ public final class CopySpace {
         }
         if (state == Span.GC_MARK) {
             if (s.gcLive > 0) { // a span that turned kept after some of its objects were copied
-                long h = memory.getLong(obj);
-                if (ObjectModel.isForwarded(h)) return ObjectModel.forwardee(h);
+                long to = forwardee(obj, s);
+                if (to != 0) return to;
             }
             return marks.traceObject(k, obj, s);
         }
         return obj; // a span allocated during this collection: live already
     }
 
+    /** {@link #traceObject} for an evacuated span with side forwarding: the old copy is only read to be copied. */
+    private long evacuateSide(TraceKernel k, long obj, Span s) {
+        int idx = s.objIndex(obj);
+        long[] fwd = s.forwarding;
+        long to = fwd[idx];
+        if (to != 0) return to;
+        to = heap.copy(obj, s, target);
+        if (to == 0) {
+            s.gcState = Span.GC_MARK;
+            spansKeptForLackOfRoom++;
+            return marks.traceObject(k, obj, s);
+        }
+        fwd[idx] = to;
+        s.gcLive++;
+        counters.objectsMarked++;
+        if (!s.noScan) k.enqueue(to);
+        return to;
+    }
+
+    /** The new address of {@code obj} of span {@code s} (a span being collected) if it was copied, else 0. */
+    public long forwardee(long obj, Span s) {
+        if (side) return s.forwarding == null ? 0 : s.forwarding[s.objIndex(obj)];
+        long h = memory.getLong(obj);
+        return ObjectModel.isForwarded(h) ? ObjectModel.forwardee(h) : 0;
+    }
+
     /** True if {@code obj} of span {@code s} survives this collection (copied, marked, or new). */
     public boolean isLive(long obj, Span s) {
         byte state = s.gcState;
         if (state == Span.GC_NONE) return true;
-        return ObjectModel.isForwarded(memory.getLong(obj)) || marks.isMarked(obj);
+        return forwardee(obj, s) != 0 || marks.isMarked(obj);
     }
+
+    /** True if {@code obj} of span {@code s} was copied out by this collection (its old copy is a stub). */
+    public boolean isForwarded(long obj, Span s) { return s.gcState != Span.GC_NONE && forwardee(obj, s) != 0; }
 
     /** Where {@code obj} of span {@code s} is now. */
     public long currentAddress(long obj, Span s) {
         if (s.gcState != Span.GC_NONE) {
-            long h = memory.getLong(obj);
-            if (ObjectModel.isForwarded(h)) return ObjectModel.forwardee(h);
+            long to = forwardee(obj, s);
+            if (to != 0) return to;
         }
         return obj;
     }
@@ -121,6 +173,7 @@ public final class CopySpace {
             if (s.space != space.id) continue;
             byte state = s.gcState;
             s.gcState = Span.GC_NONE;
+            s.forwarding = null;
             if (state == Span.GC_EVACUATE) {
                 released++;
                 long dead = s.allocCount - s.gcLive; // the rest moved

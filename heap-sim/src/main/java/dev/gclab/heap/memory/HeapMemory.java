@@ -11,8 +11,11 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>Design. A heap has a fixed maximum size but costs nothing until it is used: memory is committed
  * in chunks of {@value #CHUNK_BYTES} bytes (64 MiB, the size of one of Go's heap arenas), each a
- * {@link MemorySegment} from one long-lived shared {@link Arena} that is closed with the heap. The
- * last chunk of a heap whose maximum is not a multiple of 64 MiB is smaller. Simulated addresses are
+ * {@link MemorySegment} of one long-lived shared {@link Arena} that is closed with the heap. Where it can
+ * ({@link Reservation}: Linux), the heap reserves its whole maximum as one mapping when it is created
+ * and a chunk is a slice of it, which the operating system fills with zero pages on first touch;
+ * otherwise a chunk is allocated (and zero-filled) by the arena when it is committed. The last chunk of
+ * a heap whose maximum is not a multiple of 64 MiB is smaller. Simulated addresses are
  * {@code long}s: chunk {@code c} covers {@code [BASE + c*CHUNK_BYTES, BASE + c*CHUNK_BYTES + size)}.
  * {@link #BASE} is far from zero so that 0 is null and small integers are never valid addresses.
  *
@@ -43,6 +46,8 @@ public final class HeapMemory implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private final long maxBytes;
+    /** The heap's whole address range, reserved up front; null when chunks are allocated one by one. */
+    private final MemorySegment reservation;
     private MemorySegment[] chunks;
     private int chunkCount;
     private long committedBytes;
@@ -62,10 +67,15 @@ public final class HeapMemory implements AutoCloseable {
         }
         this.maxBytes = maxBytes;
         this.chunks = new MemorySegment[(int) ((maxBytes + CHUNK_BYTES - 1) >>> CHUNK_SHIFT)];
+        this.reservation = Reservation.reserve(maxBytes, arena);
     }
 
+    /** True if this heap reserved its whole range up front (chunks are slices of one mapping). */
+    public boolean isReserved() { return reservation != null; }
+
     /**
-     * Commits the next chunk (zero-filled by the arena).
+     * Commits the next chunk (zero-filled: by the operating system on first touch of a reservation, or
+     * by the arena).
      *
      * @return the chunk's size in bytes, or 0 when the maximum is already committed
      * @throws OutOfHeapException if the machine cannot give the chunk (nothing changes then); its
@@ -81,7 +91,7 @@ public final class HeapMemory implements AutoCloseable {
             if (chunkCount == failCommitAt) {
                 throw new OutOfMemoryError("simulated: " + FAIL_COMMIT_PROPERTY + "=" + failCommitAt + " (cannot allocate " + size + " bytes)");
             }
-            chunk = arena.allocate(size, 4096);
+            chunk = reservation != null ? reservation.asSlice(committedBytes, size) : arena.allocate(size, 4096);
         } catch (Error e) { // OutOfMemoryError from the native allocation, or any other Error there
             throw OutOfHeapException.machineOutOfMemory(maxBytes, committedBytes, size, e);
         }

@@ -70,6 +70,12 @@ public final class Span {
     public byte gcState;
     /** Collector scratch: objects of this span found live by the collection in progress (e.g. copied out). */
     public int gcLive;
+    /**
+     * Collector scratch: a side forwarding table, the new address of each slot's object copied out by
+     * the collection in progress (0: not copied), for collectors that keep forwarding addresses out of
+     * the old copies' headers. Null when unused.
+     */
+    public long[] forwarding;
     public static final byte GC_NONE = 0, GC_MARK = 1, GC_EVACUATE = 2;
 
     public Span(long base, int pages, int sizeClass, boolean noScan, long elemSize, boolean needZero) {

@@ -12,12 +12,16 @@ public final class AnchorJson {
 
     private AnchorJson() {}
 
-    /** One CPython measurement: {@code kind} is "collect" or "drop_tree". */
+    /**
+     * One graph measurement, by CPython's script or by gclab's {@link GclabGraphs} child: {@code kind} is
+     * "collect" (a full collection), "drop_tree" (freeing a dropped tree by count) or "young" (a young
+     * collection of {@code objects} new objects over an old graph of the shape).
+     */
     public record PyFigure(String kind, String shape, long objects, double medianNs) {
         public double nsPerObject() { return medianNs / objects; }
     }
 
-    /** The Python script's output: its version and every measurement, in order. */
+    /** The script's (or child's) output: its version (null for gclab) and every measurement, in order. */
     public record PyOutput(String version, List<PyFigure> figures) {
         public PyFigure find(String kind, String shape) {
             for (PyFigure f : figures) if (f.kind().equals(kind) && f.shape().equals(shape)) return f;
@@ -28,7 +32,7 @@ public final class AnchorJson {
     /** The child JVM's GCBench line. */
     public record JvmFigure(long wallNs, long gcCount, long gcTimeMs, long objects, String collectors) {}
 
-    /** Parses the Python script's stdout; lines that are not JSON objects are ignored. */
+    /** Parses the Python script's (or a {@link GclabGraphs} child's) stdout; lines that are not JSON objects are ignored. */
     public static PyOutput parsePython(String stdout) {
         String version = null;
         List<PyFigure> figures = new ArrayList<>();
@@ -38,12 +42,12 @@ public final class AnchorJson {
             String kind = n.path("kind").asText("");
             switch (kind) {
                 case "python" -> version = n.path("version").asText(null);
-                case "collect", "drop_tree" -> figures.add(new PyFigure(kind, required(n, "shape").asText(),
+                case "collect", "drop_tree", "young" -> figures.add(new PyFigure(kind, required(n, "shape").asText(),
                     required(n, "objects").asLong(), required(n, "median_ns").asDouble()));
                 default -> { }
             }
         }
-        if (figures.isEmpty()) throw new IllegalArgumentException("no measurements in the Python anchor's output");
+        if (figures.isEmpty()) throw new IllegalArgumentException("no measurements in the anchor's output");
         return new PyOutput(version, List.copyOf(figures));
     }
 

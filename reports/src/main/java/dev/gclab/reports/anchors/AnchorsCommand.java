@@ -6,9 +6,10 @@ import dev.gclab.reports.bench.BenchRow;
 import dev.gclab.reports.bench.JmhResult;
 import dev.gclab.reports.bench.JmhRunner;
 import dev.gclab.reports.runner.Experiment;
-import dev.gclab.reports.runner.ExperimentRunner;
+import dev.gclab.reports.runner.ChildJvm;
 import dev.gclab.reports.runner.RunResult;
-import dev.gclab.workloads.graph.Shape;
+import dev.gclab.gc.spi.CollectorProvider;
+import dev.gclab.gc.spi.CollectorRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,13 +22,17 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * {@code gclab anchors}: measures gclab against CPython (cyclic GC on identical graphs) and HotSpot
  * (GCBench) in one run, plus the machine's memory limits and the object layouts and side-table footprint
- * of the three runtimes ({@link LayoutSection}), and writes {@code docs/performance.md}.
+ * of the three runtimes ({@link LayoutSection}), and writes {@code docs/performance.md}. Every registered
+ * collector is measured, each in child JVMs of its own; the targets ({@link Targets}) are judged as
+ * ratios to the anchors of this same run.
  */
 @Command(name = "anchors", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Measure gclab against CPython's gc.collect() and HotSpot's GCBench in one run; write docs/performance.md.")
@@ -36,7 +41,7 @@ public final class AnchorsCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--quick", description = "N = 1e5 and one gcbench run per side (a few minutes)")
+    @Option(names = "--quick", description = "fewer repetitions, quick JMH settings and one gcbench run per side (the graphs stay at N = 1e6)")
     boolean quick;
 
     @Option(names = "--out", paramLabel = "FILE", description = "where to write the report (default: ${DEFAULT-VALUE})")
@@ -74,25 +79,26 @@ public final class AnchorsCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (benchJson != null && !Files.isReadable(benchJson)) return usage(err, "--bench-json " + benchJson + ": no such readable file");
-        if (benchJson != null && skip.contains("targets")) return usage(err, "--bench-json with --skip targets: the file would not be read");
-        int n = quick ? 100_000 : 1_000_000;
+        if (skip.contains("targets") && benchJson != null) return usage(err, "--bench-json with --skip targets: the file would not be read");
+        int n = 1_000_000;
         int reps = quick ? 3 : 5;
+        int youngIters = quick ? 100 : 300;
+        List<String> collectors = new ArrayList<>();
+        for (CollectorProvider p : CollectorRegistry.all()) collectors.add(p.name());
         try (dev.gclab.reports.text.Progress bar = dev.gclab.reports.text.Progress.start("anchors", err)) {
-            long parts = 2 + java.util.stream.Stream.of("targets", "machine", "cpython", "hotspot", "layouts").filter(x -> !skip.contains(x)).count();
+            long parts = 2L * collectors.size()
+                + java.util.stream.Stream.of("targets", "machine", "cpython", "hotspot", "layouts").filter(x -> !skip.contains(x)).count();
             bar.phase("parts", parts, false);
-            return measure(o, err, n, reps, bar);
+            return measure(o, err, n, reps, youngIters, collectors, bar);
         }
     }
 
     /** The parts in order; each finished part is a step of {@code bar}. */
-    private Integer measure(PrintWriter o, PrintWriter err, int n, int reps, dev.gclab.reports.text.Progress bar) throws IOException, InterruptedException {
+    private Integer measure(PrintWriter o, PrintWriter err, int n, int reps, int youngIters, List<String> collectors,
+                            dev.gclab.reports.text.Progress bar) throws IOException, InterruptedException {
 
-        Targets.Section targets = null;
-        if (!skip.contains("targets")) {
-            targets = targets(o, err);
-            bar.step("targets");
-        }
-        else if (benchJson != null) return usage(err, "--bench-json with --skip targets: the file would not be read");
+        // The targets' benchmarks first, on a machine nothing else of this run disturbs yet.
+        TargetRows targetRows = skip.contains("targets") ? null : targetRows(o, err);
 
         MachineProbe.Limits limits = null;
         if (!skip.contains("machine")) {
@@ -106,34 +112,38 @@ public final class AnchorsCommand implements Callable<Integer> {
         if (!skip.contains("cpython")) {
             o.println("anchors: CPython graphs (N = " + n + ") ...");
             o.flush();
-            py = new PythonAnchor(python, anchorsDir.resolve("cpython_graphs.py")).run(n, reps);
+            py = new PythonAnchor(python, anchorsDir.resolve("cpython_graphs.py")).run(n, reps, youngIters);
             if (!py.ran()) o.println("anchors: CPython skipped: " + py.skipped());
             bar.step("CPython graphs");
         }
 
-        o.println("anchors: gclab graphs (warm-up, then N = " + n + ") ...");
-        o.flush();
-        GclabGraphs.warmUp(Math.max(1000, n / 10), 2);
-        List<PerformanceReport.GraphRow> rows = new ArrayList<>();
-        for (String name : SHAPES) {
-            Shape shape = Shape.parse(name);
-            GclabGraphs.Timing rc = GclabGraphs.collect("rc", shape, n, reps);
-            GclabGraphs.Timing ms = GclabGraphs.collect("marksweep", shape, n, reps);
-            AnchorJson.PyFigure f = py.ran() ? py.output().find("collect", name) : null;
-            rows.add(new PerformanceReport.GraphRow(name, rc.objects(), f == null ? null : f.nsPerObject(), rc.nsPerObject(), ms.nsPerObject()));
+        Map<String, AnchorJson.PyOutput> gclab = new LinkedHashMap<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (String c : collectors) {
+            o.println("anchors: gclab " + c + " graphs in a child JVM (warm-up, then N = " + n + ") ...");
+            o.flush();
+            try {
+                gclab.put(c, GclabGraphs.inChild(c, n, reps, youngIters, SHAPES, line -> { }));
+            } catch (RuntimeException e) {
+                failed.put(c, e.getMessage());
+                o.println("anchors: gclab " + c + " failed: " + e.getMessage());
+            }
+            bar.step("gclab " + c + " graphs");
         }
-        GclabGraphs.Timing drop = GclabGraphs.dropTree(n, reps);
-        AnchorJson.PyFigure pyDrop = py.ran() ? py.output().find("drop_tree", "tree_td") : null;
-        var graphs = new PerformanceReport.Graphs(n, reps, rows, drop.objects(), pyDrop == null ? null : pyDrop.nsPerObject(),
-            drop.nsPerObject(), py.ran() ? null : py.skipped());
-        bar.step("gclab graphs");
+        var graphs = new PerformanceReport.Graphs(n, reps, SHAPES, py.ran() ? py.output() : null, py.ran() ? null : py.skipped(), gclab, failed);
 
-        o.println("anchors: gclab gcbench (marksweep, rc) ...");
-        o.flush();
         int benchReps = quick ? 1 : 3;
         List<PerformanceReport.GcBenchRow> bench = new ArrayList<>();
-        for (String c : List.of("marksweep", "rc")) bench.add(gclabGcBench(c, benchReps));
-        bar.step("gclab gcbench");
+        for (String c : collectors) {
+            o.println("anchors: gclab gcbench on " + c + " (child JVMs) ...");
+            o.flush();
+            try {
+                bench.add(gclabGcBench(c, benchReps));
+            } catch (RuntimeException e) {
+                o.println("anchors: gclab gcbench on " + c + " failed: " + e.getMessage());
+            }
+            bar.step("gclab gcbench on " + c);
+        }
         String hotspotSkipped = null;
         if (skip.contains("hotspot")) {
             hotspotSkipped = "left out (--skip hotspot)";
@@ -158,6 +168,14 @@ public final class AnchorsCommand implements Callable<Integer> {
             bar.step("layouts");
         }
 
+        Targets.Section targets = null;
+        if (targetRows != null) {
+            var anchors = new Targets.Anchors(py.ran() ? py.output() : null, limits == null ? Double.NaN : limits.chaseNs());
+            targets = new Targets.Section(targetRows.rows() == null ? List.of() : Targets.evaluate(targetRows.rows(), anchors),
+                targetRows.source(), targetRows.skipped(), verifiedGcBench(o));
+            bar.step("targets");
+        }
+
         String pyVersion = py.ran() ? "CPython " + py.output().version()
             : layouts != null && layouts.layouts().cpythonVersion() != null ? layouts.layouts().cpythonVersion() + " (section 4 only)" : "not measured";
         var machine = new PerformanceReport.Machine(cpuModel(), Runtime.getRuntime().availableProcessors(),
@@ -172,12 +190,14 @@ public final class AnchorsCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The targets' benchmark rows (null when skipped, with the reason), and where they come from. */
+    record TargetRows(List<BenchRow> rows, String source, String skipped) {}
+
     /**
-     * The targets of issues 2 and 3: their benchmarks run now (quick or publishing settings) or read
-     * from {@code --bench-json}; then the verified full-size gcbench. A JMH failure or a missing jar
-     * becomes the section's "skipped" reason, so the other anchors still run.
+     * The targets' benchmarks, run now (quick or publishing settings) or read from {@code --bench-json}.
+     * A JMH failure or a missing jar becomes the section's "skipped" reason, so the other anchors still run.
      */
-    private Targets.Section targets(PrintWriter o, PrintWriter err) throws IOException, InterruptedException {
+    private TargetRows targetRows(PrintWriter o, PrintWriter err) throws IOException, InterruptedException {
         List<BenchRow> rows = null;
         String source, skipped = null;
         if (benchJson != null) {
@@ -210,17 +230,20 @@ public final class AnchorsCommand implements Callable<Integer> {
             err.println("anchors: targets skipped: " + skipped);
             err.flush();
         }
+        return new TargetRows(rows, source, skipped);
+    }
+
+    /** The full-size gcbench on marksweep with --verify, in a child JVM. */
+    private static Targets.VerifiedGcBench verifiedGcBench(PrintWriter o) {
         o.println("anchors: full-size gcbench on marksweep with --verify ...");
         o.flush();
-        Targets.VerifiedGcBench verified;
         try {
-            RunResult r = new ExperimentRunner().run(Experiment.of("marksweep", "gcbench", 1).withVerify(true));
-            verified = new Targets.VerifiedGcBench(r.wallNs(), r.gcCycles(), r.pauses().p50Ns(), r.pauses().p99Ns(),
+            RunResult r = ChildJvm.run(Experiment.of("marksweep", "gcbench", 1).withVerify(true), line -> { });
+            return new Targets.VerifiedGcBench(r.wallNs(), r.gcCycles(), r.pauses().p50Ns(), r.pauses().p99Ns(),
                 r.pauses().maxNs(), r.verifyNs(), null);
         } catch (RuntimeException e) {
-            verified = new Targets.VerifiedGcBench(0, 0, 0, 0, 0, 0, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new Targets.VerifiedGcBench(0, 0, 0, 0, 0, 0, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        return new Targets.Section(rows == null ? List.of() : Targets.evaluate(rows), source, skipped, verified);
     }
 
     private static int usage(PrintWriter err, String message) {
@@ -229,10 +252,10 @@ public final class AnchorsCommand implements Callable<Integer> {
         return picocli.CommandLine.ExitCode.USAGE;
     }
 
+    /** The median of {@code reps} full-size gcbench runs on {@code collector}, each in a child JVM of its own. */
     private static PerformanceReport.GcBenchRow gclabGcBench(String collector, int reps) {
-        ExperimentRunner runner = new ExperimentRunner();
         RunResult[] rs = new RunResult[reps];
-        for (int i = 0; i < reps; i++) rs[i] = runner.run(Experiment.of(collector, "gcbench", 1));
+        for (int i = 0; i < reps; i++) rs[i] = ChildJvm.run(Experiment.of(collector, "gcbench", 1), line -> { });
         Arrays.sort(rs, (a, b) -> Long.compare(a.wallNs(), b.wallNs()));
         RunResult m = rs[reps / 2];
         return new PerformanceReport.GcBenchRow("gclab " + collector, m.wallNs(), m.gcCycles(), m.gcNs(), false);

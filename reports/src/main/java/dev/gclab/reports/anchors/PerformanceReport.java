@@ -3,6 +3,7 @@ package dev.gclab.reports.anchors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The content of {@code docs/performance.md}: machine facts and every figure and ratio of one
@@ -16,12 +17,13 @@ public record PerformanceReport(String date, String command, Machine machine, Gr
                                 LayoutSection layouts, Targets.Section targets) {
     public record Machine(String cpu, int cores, String jdk, String python) {}
 
-    /** One shape: the objects and the ns per object of each side (CPython's null when skipped). */
-    public record GraphRow(String shape, long objects, Double cpython, double rc, double marksweep) {}
-
-    /** Section 1: per-shape full collections and the dropped tree freed by count. */
-    public record Graphs(int n, int reps, List<GraphRow> rows, long dropObjects, Double dropCpython, double dropRc,
-                         String pythonSkipped) {}
+    /**
+     * Section 1: CPython's figures (null when skipped, with the reason) and each gclab collector's, in the
+     * order measured (a collector whose child failed has its reason in {@code failed} instead), for the
+     * graph shapes at N nodes, median of {@code reps}.
+     */
+    public record Graphs(int n, int reps, List<String> shapes, AnchorJson.PyOutput python, String pythonSkipped,
+                         Map<String, AnchorJson.PyOutput> gclab, Map<String, String> failed) {}
 
     /** One gcbench run: wall and GC time in ns, GC count. */
     public record GcBenchRow(String name, long wallNs, long gcCount, double gcNs, boolean noGc) {
@@ -39,38 +41,14 @@ public record PerformanceReport(String date, String command, Machine machine, Gr
 
         if (targets != null) b.append(targets.markdown());
 
-        if (graphs != null) {
-            b.append("## 1. Cyclic collection: gclab vs CPython\n\n");
-            b.append(String.format(Locale.ROOT, "Graph shapes of `GraphShapes` (N = %,d, seed 12345), built identically by `anchors/cpython_graphs.py`"
-                + " (lists as nodes, `gc` disabled while building); one full collection timed, median of %d. gclab `rc`: generation-2 cycle detection;"
-                + " `marksweep`: full mark and sweep. Figures in ns per object; a ratio > 1 means gclab is faster. On the garbage shapes (cyc2, cyc10, ring) mark-sweep marks nothing and its bitmap sweep never visits dead objects, so its figure there is the fixed cost spread over N.", graphs.n(), graphs.reps()));
-            if (limits != null) b.append(" \"misses/obj\" = marksweep ns per object ÷ the dependent-read latency of section 3.");
-            b.append("\n\n");
-            if (graphs.pythonSkipped() != null) b.append("CPython skipped: ").append(graphs.pythonSkipped()).append("\n\n");
-            b.append("| shape | objects | CPython gc.collect() | gclab rc | CPython ÷ rc | gclab marksweep | CPython ÷ marksweep |");
-            if (limits != null) b.append(" marksweep misses/obj |");
-            b.append("\n|---|---:|---:|---:|---:|---:|---:|");
-            if (limits != null) b.append("---:|");
-            b.append('\n');
-            for (GraphRow r : graphs.rows()) {
-                b.append("| ").append(r.shape()).append(" | ").append(String.format(Locale.ROOT, "%,d", r.objects()))
-                    .append(" | ").append(num(r.cpython())).append(" | ").append(num(r.rc())).append(" | ")
-                    .append(ratio(r.cpython(), r.rc())).append(" | ").append(num(r.marksweep())).append(" | ")
-                    .append(ratio(r.cpython(), r.marksweep())).append(" |");
-                if (limits != null) b.append(' ').append(String.format(Locale.ROOT, "%.2f", r.marksweep() / limits.chaseNs())).append(" |");
-                b.append('\n');
-            }
-            b.append("\nFreeing a dropped top-down tree by reference count (CPython: `root = None` with `gc` disabled; gclab `rc`: the root global cleared), ns per object:\n\n");
-            b.append("| objects | CPython | gclab rc | CPython ÷ rc |\n|---:|---:|---:|---:|\n");
-            b.append(String.format(Locale.ROOT, "| %,d | ", graphs.dropObjects())).append(num(graphs.dropCpython())).append(" | ")
-                .append(num(graphs.dropRc())).append(" | ").append(ratio(graphs.dropCpython(), graphs.dropRc())).append(" |\n\n");
-        }
+        if (graphs != null) graphsSection(b);
 
         if (gcbench != null) {
             b.append("## 2. GCBench: gclab vs HotSpot\n\n");
-            b.append("gclab's `gcbench` workload (256 MiB simulated heap) against `anchors/GCBench.java`, the same program with plain Java objects,"
+            b.append("gclab's `gcbench` workload (256 MiB simulated heap) on every collector against `anchors/GCBench.java`, the same program with plain Java objects,"
                 + " in a child JVM (`-XX:+UseSerialGC -Xmx256m -Xms256m`, and Epsilon, no GC, `-Xmx4g` pre-touched, to isolate the mutator), each a fresh"
-                + " JVM timed from `main` (its JIT warms up inside the run). Median of 3 child runs; gclab runs in-process (one run with `--quick`, else the median of 3)."
+                + " JVM timed from `main` (its JIT warms up inside the run). Median of 3 child runs; each gclab collector runs in child JVMs too, one per run"
+                + " (one run with `--quick`, else the median of 3)."
                 + " HotSpot's GC figures come from its GarbageCollectorMXBeans (millisecond resolution). Mutator = wall − GC.\n\n");
             if (hotspotSkipped != null) b.append("HotSpot skipped: ").append(hotspotSkipped).append("\n\n");
             GcBenchRow serial = find("HotSpot Serial"), epsilon = find("HotSpot Epsilon");
@@ -95,6 +73,69 @@ public record PerformanceReport(String date, String command, Machine machine, Gr
 
         if (layouts != null) b.append(limits != null ? "\n" : "").append(layouts.markdown());
         return b.toString();
+    }
+
+    private void graphsSection(StringBuilder b) {
+        b.append("## 1. Cyclic collection: gclab vs CPython\n\n");
+        b.append(String.format(Locale.ROOT, "Graph shapes of `GraphShapes` (N = %,d, seed 12345), built identically by `anchors/cpython_graphs.py`"
+            + " (lists as nodes, `gc` disabled while building); one full collection timed, median of %d: CPython's `gc.collect()`, and each gclab"
+            + " collector's full collection (`rc`: generation-2 cycle detection; the tracing collectors: a full trace), each collector in a JVM of its own"
+            + " (warmed up on graphs of N / 10 first). Figures in ns per object, with CPython ÷ gclab in parentheses (> 1: gclab is faster)."
+            + " On the garbage shapes (cyc2, cyc10, ring) a tracing collector finds nothing live, so its figure there is its fixed cost spread over N.",
+            graphs.n(), graphs.reps()));
+        b.append("\n\n");
+        if (graphs.pythonSkipped() != null) b.append("CPython skipped: ").append(graphs.pythonSkipped()).append("\n\n");
+        for (Map.Entry<String, String> f : graphs.failed().entrySet()) b.append("gclab `").append(f.getKey()).append("` failed: ").append(f.getValue()).append("\n\n");
+        List<String> cs = new ArrayList<>(graphs.gclab().keySet());
+        b.append("| shape | objects | CPython gc.collect() |");
+        for (String c : cs) b.append(" gclab ").append(c).append(" |");
+        b.append("\n|---|---:|---:|");
+        b.append("---:|".repeat(cs.size())).append('\n');
+        for (String shape : graphs.shapes()) {
+            AnchorJson.PyFigure py = graphs.python() == null ? null : graphs.python().find("collect", shape);
+            long objects = py != null ? py.objects() : 0;
+            for (String c : cs) {
+                AnchorJson.PyFigure f = graphs.gclab().get(c).find("collect", shape);
+                if (f != null) objects = f.objects();
+            }
+            b.append("| ").append(shape).append(" | ").append(String.format(Locale.ROOT, "%,d", objects)).append(" | ").append(num(py)).append(" |");
+            for (String c : cs) b.append(' ').append(cell(graphs.gclab().get(c).find("collect", shape), py)).append(" |");
+            b.append('\n');
+        }
+        b.append('\n');
+        figureTable(b, "drop_tree", "Freeing a dropped top-down tree (`tree_td`) by reference count (CPython: `root = None` with `gc` disabled;"
+            + " gclab: the root global cleared), ns per object, for each collector that counts references:");
+        figureTable(b, "young", "A young collection: 700 new two-reference objects (held by a new array), each pointing at an object of the live"
+            + " `random` graph of N nodes in the oldest generation (CPython: `gc.collect(0)`), median over repeated rounds, ns per young object,"
+            + " for each collector with young collections:");
+    }
+
+    /** One row per collector that measured {@code kind}: objects, CPython, gclab (ratio). Nothing when none did. */
+    private void figureTable(StringBuilder b, String kind, String intro) {
+        AnchorJson.PyFigure py = graphs.python() == null ? null : firstOfKind(graphs.python(), kind);
+        StringBuilder rows = new StringBuilder();
+        for (Map.Entry<String, AnchorJson.PyOutput> e : graphs.gclab().entrySet()) {
+            AnchorJson.PyFigure f = firstOfKind(e.getValue(), kind);
+            if (f == null) continue;
+            rows.append("| ").append(e.getKey()).append(" | ").append(String.format(Locale.ROOT, "%,d", f.objects())).append(" | ")
+                .append(num(py)).append(" | ").append(cell(f, py)).append(" |\n");
+        }
+        if (rows.isEmpty()) return;
+        b.append(intro).append("\n\n| gclab collector | objects | CPython | gclab (CPython ÷ gclab) |\n|---|---:|---:|---:|\n").append(rows).append('\n');
+    }
+
+    private static AnchorJson.PyFigure firstOfKind(AnchorJson.PyOutput o, String kind) {
+        for (AnchorJson.PyFigure f : o.figures()) if (f.kind().equals(kind)) return f;
+        return null;
+    }
+
+    private static String num(AnchorJson.PyFigure f) { return f == null ? "–" : num(f.nsPerObject()); }
+
+    /** A gclab figure with CPython ÷ it in parentheses. */
+    static String cell(AnchorJson.PyFigure gclab, AnchorJson.PyFigure py) {
+        if (gclab == null) return "–";
+        String r = py == null ? "" : " (" + ratio(py.nsPerObject(), gclab.nsPerObject()) + "×)";
+        return num(gclab.nsPerObject()) + r;
     }
 
     private GcBenchRow find(String name) {

@@ -21,12 +21,16 @@ public final class PythonAnchor {
         this.script = script;
     }
 
-    /** Runs the script at {@code n} nodes, {@code reps} repetitions; never throws: failures become a skip. */
-    public Outcome run(int n, int reps) {
+    /** Runs the script at {@code n} nodes, {@code reps} repetitions, no young collections; never throws: failures become a skip. */
+    public Outcome run(int n, int reps) { return run(n, reps, 0); }
+
+    /** Runs the script at {@code n} nodes, {@code reps} repetitions, {@code youngIters} young collections; never throws: failures become a skip. */
+    public Outcome run(int n, int reps, int youngIters) {
         if (!Files.isRegularFile(script)) return Outcome.skip("script not found: " + script);
         Processes.Result r;
         try {
-            r = Processes.run(List.of(python, script.toString(), "--n", Integer.toString(n), "--reps", Integer.toString(reps)));
+            r = Processes.run(List.of(python, script.toString(), "--n", Integer.toString(n), "--reps", Integer.toString(reps),
+                "--young-iters", Integer.toString(youngIters)));
         } catch (IOException e) {
             return Outcome.skip("'" + python + "' not found or not runnable (" + e.getMessage() + ")");
         }

@@ -82,7 +82,8 @@ public final class Features {
 
     /**
      * The number of objects {@code GraphShapes.build} makes for {@code shape} with parameter N:
-     * N + 1 for {@code random}/{@code local} (the root array included); 2^(d+1) - 1 for
+     * N + 1 for {@code random}/{@code local} (the root array included; N + 1 + parts above
+     * {@code GraphShapes.MAX_ROOT_ARRAY_NODES}, where the root is chunked); 2^(d+1) - 1 for
      * {@code tree}/{@code tree_td}, with d = max(1, rint(log2(N + 1)) - 1); (N / k) * k for cycles of
      * k nodes ({@code cyc2}: k = 2, {@code cyc10}: k = 10, {@code ring}/{@code ring_live}: one ring of
      * N). Empty for a shape it does not know.
@@ -90,7 +91,7 @@ public final class Features {
     public static OptionalLong graphObjects(String shape, int n) {
         if (n < 1) return OptionalLong.empty();
         return switch (shape) {
-            case "random", "local" -> OptionalLong.of(n + 1L);
+            case "random", "local" -> OptionalLong.of(n + GraphShapes.rootObjects(n));
             case "tree", "tree_td" -> OptionalLong.of((1L << (GraphShapes.treeDepth(n) + 1)) - 1);
             case "cyc2" -> OptionalLong.of(n / 2 * 2L);
             case "cyc10" -> OptionalLong.of(n / 10 * 10L);

@@ -86,6 +86,7 @@ public final class JmhRunner {
     static List<String> command(String java, Path jar, List<String> includes, List<String> settings, boolean perf, Path result) {
         List<String> cmd = new ArrayList<>(List.of(java));
         if (Runtime.version().feature() >= 23) cmd.add("--sun-misc-unsafe-memory-access=allow"); // JMH's own JVM only
+        cmd.add("--enable-native-access=ALL-UNNAMED"); // the heap's mmap (forks take the host's JVM options)
         cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(includes);
         cmd.addAll(settings);

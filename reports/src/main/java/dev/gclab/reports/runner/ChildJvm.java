@@ -43,8 +43,11 @@ public final class ChildJvm {
         public int exitCode() { return exitCode; }
     }
 
-    /** The command line of the child JVM that runs {@code e} and writes its result to {@code json}. */
-    static List<String> command(Experiment e, Path json) {
+    /**
+     * The start of a child JVM's command line: this JVM's {@code java}, its options (debugging and
+     * recording agents left out), its {@code gclab.*} system properties, its class path and {@code mainClass}.
+     */
+    public static List<String> javaCommand(String mainClass) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -57,7 +60,13 @@ public final class ChildJvm {
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("dev.gclab.reports.cli.GclabCli");
+        cmd.add(mainClass);
+        return cmd;
+    }
+
+    /** The command line of the child JVM that runs {@code e} and writes its result to {@code json}. */
+    static List<String> command(Experiment e, Path json) {
+        List<String> cmd = javaCommand("dev.gclab.reports.cli.GclabCli");
         cmd.add("run");
         cmd.add("--collector=" + e.collector());
         cmd.add("--workload=" + e.workload());
@@ -118,6 +127,40 @@ public final class ChildJvm {
                     // a temporary file left behind is harmless
                 }
             }
+        }
+    }
+
+    /**
+     * Runs {@code mainClass} with {@code args} in a child JVM ({@link #javaCommand}) and returns what it
+     * printed on standard output; each line also goes to {@code progress} as it comes.
+     *
+     * @throws ChildRunException if it exits with a code other than 0 (its standard error in the message)
+     */
+    public static String runMain(String mainClass, List<String> args, Consumer<String> progress) {
+        List<String> cmd = javaCommand(mainClass);
+        cmd.addAll(args);
+        try {
+            Path errFile = Files.createTempFile("gclab-child-", ".err");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.toFile());
+            Process p = pb.start();
+            p.getOutputStream().close();
+            StringBuilder out = new StringBuilder();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    out.append(line).append('\n');
+                    progress.accept(line);
+                }
+            }
+            int code = p.waitFor();
+            String err = Files.readString(errFile, StandardCharsets.UTF_8).strip();
+            Files.deleteIfExists(errFile);
+            if (code != 0) throw new ChildRunException(code, err.isEmpty() ? mainClass + ": the child JVM exited with code " + code : err);
+            return out.toString();
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException("cannot run a child JVM for " + mainClass + ": " + ex.getMessage(), ex);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the child JVM of " + mainClass, ex);
         }
     }
 }

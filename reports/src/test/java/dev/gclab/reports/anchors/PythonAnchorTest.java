@@ -1,5 +1,8 @@
 package dev.gclab.reports.anchors;
 
+import dev.gclab.gc.spi.CollectorProvider;
+import dev.gclab.gc.spi.CollectorRegistry;
+import dev.gclab.reports.runner.ChildJvm;
 import dev.gclab.workloads.graph.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -7,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -56,14 +60,35 @@ class PythonAnchorTest {
     }
 
     @Test
-    void gclabSideMeasuresSmallGraphs() {
-        GclabGraphs.Timing rc = GclabGraphs.collect("rc", Shape.CYC10, 1000, 1);
-        assertEquals(1000, rc.objects());
-        assertTrue(rc.medianNs() > 0);
-        GclabGraphs.Timing ms = GclabGraphs.collect("marksweep", Shape.RANDOM, 1000, 1);
-        assertEquals(1001, ms.objects());
-        GclabGraphs.Timing drop = GclabGraphs.dropTree(1000, 1);
-        assertEquals(1023, drop.objects());
+    void gclabSideMeasuresSmallGraphsOnEveryCollector() {
+        for (CollectorProvider p : CollectorRegistry.all()) {
+            GclabGraphs.Timing cyc = GclabGraphs.collect(p.name(), Shape.CYC10, 1000, 1);
+            assertEquals(1000, cyc.objects(), p.name());
+            assertTrue(cyc.medianNs() > 0, p.name());
+            assertEquals(1001, GclabGraphs.collect(p.name(), Shape.RANDOM, 1000, 1).objects(), p.name());
+            if (p.constraints().needsRefCounts()) assertEquals(1023, GclabGraphs.dropTree(p.name(), 1000, 1).objects(), p.name());
+            if (p.constraints().generational()) assertEquals(700, GclabGraphs.young(p.name(), 1000, 3).objects(), p.name());
+        }
+    }
+
+    /** The child JVM prints the Python script's format: a collector with counts and generations gives all three kinds. */
+    @Test
+    void aChildJvmMeasuresOneCollector() {
+        CollectorProvider p = CollectorRegistry.all().stream().filter(c -> c.constraints().needsRefCounts() && c.constraints().generational())
+            .findFirst().orElse(CollectorRegistry.all().get(0));
+        AnchorJson.PyOutput o = GclabGraphs.inChild(p.name(), 2000, 1, 3, List.of("cyc2", "tree"), line -> { });
+        assertNull(o.version());
+        assertEquals(2000, o.find("collect", "cyc2").objects());
+        assertEquals(2047, o.find("collect", "tree").objects());
+        assertEquals(p.constraints().needsRefCounts(), o.find("drop_tree", "tree_td") != null);
+        assertEquals(p.constraints().generational(), o.find("young", "random") != null);
+    }
+
+    @Test
+    void aFailingChildSaysWhy() {
+        var e = assertThrows(ChildJvm.ChildRunException.class,
+            () -> GclabGraphs.inChild("no-such-collector", 10, 1, 0, List.of("cyc2"), line -> { }));
+        assertTrue(e.getMessage().contains("no-such-collector"), e.getMessage());
     }
 
     @Test

@@ -40,21 +40,27 @@ public final class GraphShapes {
     public static final String NODE3 = "node3";
     /** The most nodes a root ref[] can hold (one object never exceeds a 64 MiB chunk). */
     public static final int MAX_ROOT_ARRAY_NODES = (int) ((HeapMemory.CHUNK_BYTES - ObjectModel.HEADER_BYTES) / 8);
+    /**
+     * Nodes per part of a chunked root: random and local graphs of more than {@link #MAX_ROOT_ARRAY_NODES}
+     * nodes hold them in a root ref[] of parts, each a ref[] of this many (the last may be shorter).
+     */
+    public static final int ROOT_PART_NODES = 1 << 22;
 
     private GraphShapes() {}
 
     /**
      * Builds {@code shape} with {@code n} nodes.
      *
-     * @return the number of objects built (for random and local, the root array included: N + 1;
-     *         for cycles, {@code (N / k) * k})
+     * @return the number of objects built (for random and local, the root array included: N + 1, or
+     *         N + 1 + parts with a chunked root; for cycles, {@code (N / k) * k})
      */
     public static long build(Mutator m, Shape shape, int n, long seed) {
+        return build(m, shape, n, seed, MAX_ROOT_ARRAY_NODES, ROOT_PART_NODES);
+    }
+
+    /** {@link #build(Mutator, Shape, int, long)} with the root chunked above {@code maxRootNodes} nodes into parts of {@code partNodes} (for tests). */
+    static long build(Mutator m, Shape shape, int n, long seed, int maxRootNodes, int partNodes) {
         if (n < 1) throw new IllegalArgumentException("a graph needs at least one node: N = " + n);
-        if ((shape == Shape.RANDOM || shape == Shape.LOCAL) && n > MAX_ROOT_ARRAY_NODES) {
-            throw new IllegalArgumentException(String.format("shape %s holds its nodes in one ref[]: N = %,d exceeds its maximum %,d",
-                shape, n, MAX_ROOT_ARRAY_NODES));
-        }
         int root = m.global(ROOT_GLOBAL);
         m.setGlobal(root, 0);
         return switch (shape) {
@@ -62,8 +68,8 @@ public final class GraphShapes {
             case CYC10 -> cycles(m, n / 10, 10, -1);
             case RING -> cycles(m, 1, n, -1);
             case RING_LIVE -> cycles(m, 1, n, root);
-            case RANDOM -> randomOrLocal(m, n, seed, false, root);
-            case LOCAL -> randomOrLocal(m, n, seed, true, root);
+            case RANDOM -> randomOrLocal(m, n, seed, false, root, maxRootNodes, partNodes);
+            case LOCAL -> randomOrLocal(m, n, seed, true, root, maxRootNodes, partNodes);
             case TREE -> {
                 int d = treeDepth(n);
                 m.setGlobal(root, Trees.makeTree(m, m.layouts().fixed(NODE2, "rr"), d));
@@ -117,25 +123,53 @@ public final class GraphShapes {
         return (long) count * k;
     }
 
-    private static long randomOrLocal(Mutator m, int n, long seed, boolean local, int root) {
+    /** Root objects a random or local graph of {@code n} nodes has: 1 root ref[], plus its parts when it is chunked. */
+    public static long rootObjects(int n) { return rootObjects(n, MAX_ROOT_ARRAY_NODES, ROOT_PART_NODES); }
+
+    private static long rootObjects(int n, int maxRootNodes, int partNodes) {
+        return n <= maxRootNodes ? 1 : 1 + (n + (long) partNodes - 1) / partNodes;
+    }
+
+    /**
+     * N nodes of 2 or 3 references in one root ref[] (the anchors' graph, identical to CPython's for N up to
+     * {@link #MAX_ROOT_ARRAY_NODES}), or, above that, in a root ref[] of parts of {@link #ROOT_PART_NODES}.
+     * Node i's references go to random nodes ({@code random}) or to the next ones ({@code local}).
+     */
+    private static long randomOrLocal(Mutator m, int n, long seed, boolean local, int root, int maxRootNodes, int partNodes) {
         int node2 = m.layouts().fixed(NODE2, "rr");
         int node3 = m.layouts().fixed(NODE3, "rrr");
         Lcg lcg = new Lcg(seed);
-        m.setGlobal(root, m.allocateArray(LayoutRegistry.REF_ARRAY, n));
+        boolean chunked = n > maxRootNodes;
+        int parts = chunked ? (int) ((n + (long) partNodes - 1) / partNodes) : 0;
+        m.setGlobal(root, m.allocateArray(LayoutRegistry.REF_ARRAY, chunked ? parts : n));
+        for (int p = 0; p < parts; p++) {
+            long part = m.allocateArray(LayoutRegistry.REF_ARRAY, Math.min(partNodes, n - p * partNodes));
+            m.setRef(m.getGlobal(root), p, part);
+        }
         for (int i = 0; i < n; i++) {
             long node = m.allocate((lcg.next() & 1) != 0 ? node3 : node2);
-            m.setRef(m.getGlobal(root), i, node);
+            long holder = chunked ? m.getRef(m.getGlobal(root), i / partNodes) : m.getGlobal(root);
+            m.setRef(holder, chunked ? i % partNodes : i, node);
         }
         // No allocation from here on: addresses read now stay valid.
         long nodes = m.getGlobal(root);
         for (int i = 0; i < n; i++) {
-            long node = m.getRef(nodes, i);
+            long node = nodeAt(m, nodes, chunked, partNodes, i);
             int degree = m.layoutOf(node) == node3 ? 3 : 2;
             for (int j = 0; j < degree; j++) {
                 int target = local ? (int) ((i + j + 1L) % n) : lcg.nextIndex(n);
-                m.setRef(node, j, m.getRef(nodes, target));
+                m.setRef(node, j, nodeAt(m, nodes, chunked, partNodes, target));
             }
         }
-        return n + 1L;
+        return n + rootObjects(n, maxRootNodes, partNodes);
+    }
+
+    /** Node {@code i} of a random or local graph of {@code n} nodes whose root array is {@code root} (chunked or not). */
+    public static long node(Mutator m, long root, int n, int i) {
+        return nodeAt(m, root, n > MAX_ROOT_ARRAY_NODES, ROOT_PART_NODES, i);
+    }
+
+    private static long nodeAt(Mutator m, long nodes, boolean chunked, int partNodes, int i) {
+        return chunked ? m.getRef(m.getRef(nodes, i / partNodes), i % partNodes) : m.getRef(nodes, i);
     }
 }

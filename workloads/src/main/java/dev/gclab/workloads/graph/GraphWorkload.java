@@ -26,9 +26,6 @@ public final class GraphWorkload implements Workload {
     /** N = round(FULL_N × size) must be in [1, Integer.MAX_VALUE]. */
     static final SizeRange SIZES = new SizeRange(1.0 / FULL_N, (double) Integer.MAX_VALUE / FULL_N,
         "the graph has N = round(" + FULL_N + " × size) nodes, 1 .. " + Integer.MAX_VALUE);
-    /** random and local hold their nodes in one root ref[], which must fit a chunk. */
-    static final SizeRange ROOT_ARRAY_SIZES = new SizeRange(1.0 / FULL_N, (double) GraphShapes.MAX_ROOT_ARRAY_NODES / FULL_N,
-        "shapes random and local hold their N = round(" + FULL_N + " × size) nodes in one ref[], 1 .. " + GraphShapes.MAX_ROOT_ARRAY_NODES);
     private static final List<WorkloadParam> PARAMS = List.of(
         new ChoiceParam("shape", Arrays.stream(Shape.values()).map(Shape::label).toList(), "random", "the graph's shape"),
         IntegerParam.of("reps", 0, 1_000_000, 3, "explicit full collections with the graph built"),
@@ -45,11 +42,9 @@ public final class GraphWorkload implements Workload {
     @Override
     public List<WorkloadParam> parameters() { return PARAMS; }
 
+    /** Every shape takes every N: random and local hold more than one ref[] can in a chunked root. */
     @Override
-    public SizeRange sizes(ParamValues params) {
-        Shape shape = Shape.parse(params.string("shape"));
-        return shape == Shape.RANDOM || shape == Shape.LOCAL ? ROOT_ARRAY_SIZES : SIZES;
-    }
+    public SizeRange sizes(ParamValues params) { return SIZES; }
 
     @Override
     public void run(WorkloadContext ctx) {

@@ -264,11 +264,38 @@ class GraphShapesTest {
     @Test
     void badSizesAreErrors() {
         try (TestHeaps t = TestHeaps.markSweep(HEAP, SMALL_TRIGGER)) {
-            assertThrows(IllegalArgumentException.class, () -> GraphShapes.build(t.mutator(), Shape.RANDOM, 0));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GraphShapes.build(t.mutator(), Shape.LOCAL, GraphShapes.MAX_ROOT_ARRAY_NODES + 1));
-            assertTrue(e.getMessage().contains("exceeds"), e.getMessage());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GraphShapes.build(t.mutator(), Shape.RANDOM, 0));
+            assertTrue(e.getMessage().contains("N = 0"), e.getMessage());
         }
+    }
+
+    /** Above the root array's maximum, random and local hold their nodes in parts: the same graph, node for node. */
+    @ParameterizedTest
+    @EnumSource(value = Shape.class, names = {"RANDOM", "LOCAL"})
+    void aChunkedRootHoldsTheSameGraph(Shape shape) {
+        int n = 1000;
+        try (TestHeaps t = TestHeaps.markSweep(HEAP, SMALL_TRIGGER)) {
+            // 1000 nodes in parts of 64 (the last holds 40): 1 + 16 root objects.
+            assertEquals(n + 17, GraphShapes.build(t.mutator(), shape, n, 12345L, 100, 64));
+            Mutator m = t.mutator();
+            long root = rootOf(m);
+            assertEquals(16, m.length(root));
+            assertEquals(40, m.length(m.getRef(root, 15)));
+            Map<Long, Integer> index = new HashMap<>();
+            for (int i = 0; i < n; i++) index.put(m.getRef(m.getRef(root, i / 64), i % 64), i);
+            assertEquals(n, index.size(), "every node appears once in the parts");
+            int[][] adj = new int[n][];
+            for (int i = 0; i < n; i++) {
+                long node = m.getRef(m.getRef(root, i / 64), i % 64);
+                adj[i] = new int[m.refSlots(node)];
+                for (int j = 0; j < adj[i].length; j++) adj[i][j] = index.get(m.getRef(node, j));
+            }
+            assertArrayEquals(plainJava(shape, n, 12345L), adj);
+            t.collector().collect(GcCause.EXPLICIT);
+            assertEquals(n + 17, t.heap().objectCount(), "all of it stays reachable");
+        }
+        assertEquals(1, GraphShapes.rootObjects(GraphShapes.MAX_ROOT_ARRAY_NODES));
+        assertEquals(1 + 2, GraphShapes.rootObjects(GraphShapes.MAX_ROOT_ARRAY_NODES + 1));
     }
 
     private static long rootOf(Mutator m) { return m.getGlobal(m.global(GraphShapes.ROOT_GLOBAL)); }

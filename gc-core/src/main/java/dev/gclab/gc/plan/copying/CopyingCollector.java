@@ -1,6 +1,7 @@
 package dev.gclab.gc.plan.copying;
 
 import dev.gclab.gc.finalize.Finalization;
+import dev.gclab.gc.policy.CopySpace;
 import dev.gclab.gc.spi.BarrierKind;
 import dev.gclab.gc.spi.CollectionOutcome;
 import dev.gclab.gc.spi.Collector;
@@ -33,7 +34,9 @@ import java.util.Set;
  *
  * <p>A collection evacuates every span of the one space: live objects are copied into fresh spans of
  * the same size class (Cheney's breadth-first order by default, {@code -o order=depth} for the mark
- * stack's order) and the evacuated spans are released. A span holding a pinned object
+ * stack's order) and the evacuated spans are released. Where a copied object's new address is kept
+ * during the collection is a knob too: a side table per evacuated span ({@code -o forward=side}, the
+ * default) or the old copy's header ({@code forward=header}); see {@link CopySpace}. A span holding a pinned object
  * ({@code Mutator.pin}) is not evacuated: its objects are marked in place and it is swept, as Bartlett's
  * collector keeps the pages ambiguous roots point into; pinned objects never move. Large objects stay
  * too. Roots, slots, handle entries and the finalization service's records (weak references' referents
@@ -49,7 +52,7 @@ import java.util.Set;
  */
 public final class CopyingCollector implements Collector {
     static final Constraints CONSTRAINTS = new Constraints(true, BarrierKind.NONE, false, false, false, true);
-    static final Set<String> KNOBS = Set.of("order");
+    static final Set<String> KNOBS = Set.of("order", "forward");
 
     private final Heap heap;
     private final WorkCounters work;
@@ -71,11 +74,16 @@ public final class CopyingCollector implements Collector {
         if (!order.equals("breadth") && !order.equals("depth")) {
             throw new IllegalArgumentException("copying: order must be 'breadth' (Cheney's) or 'depth' (mark-stack order), not '" + order + "'");
         }
+        String forward = options.extra().getOrDefault("forward", "side");
+        if (!forward.equals("header") && !forward.equals("side")) {
+            throw new IllegalArgumentException("copying: forward must be 'side' (a side table per evacuated span) or 'header' (the old copy's header), not '" + forward + "'");
+        }
         this.heap = heap;
         this.work = heap.counters();
         this.options = options;
         this.space = heap.mutatorSpace();
-        this.trace = new CopyingTrace(heap, order.equals("breadth"), space);
+        this.trace = new CopyingTrace(heap, order.equals("breadth"), space,
+            forward.equals("side") ? CopySpace.Forwarding.SIDE : CopySpace.Forwarding.HEADER);
         this.sweeper = new Sweeper(heap);
         this.verifier = options.verify() ? new HeapVerifier(heap) : null;
         this.finalization = new Finalization(heap);

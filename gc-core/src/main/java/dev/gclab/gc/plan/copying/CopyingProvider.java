@@ -17,6 +17,6 @@ public final class CopyingProvider implements CollectorProvider {
     @Override public String description() { return "Bartlett's mostly-copying collector on spans: evacuates live objects, keeps pinned spans in place; Cheney (breadth) or depth-first copy order"; }
     @Override public Constraints constraints() { return CopyingCollector.CONSTRAINTS; }
     @Override public Collector create(Heap heap, CollectorOptions options) { return new CopyingCollector(heap, options); }
-    /** Breadth-first copy order (the default, Cheney's) and depth-first. */
-    @Override public List<Map<String, String>> variants() { return List.of(Map.of(), Map.of("order", "depth")); }
+    /** Breadth-first copy order (the default, Cheney's) and depth-first; forwarding in side tables (the default) and in headers. */
+    @Override public List<Map<String, String>> variants() { return List.of(Map.of(), Map.of("order", "depth"), Map.of("forward", "header")); }
 }

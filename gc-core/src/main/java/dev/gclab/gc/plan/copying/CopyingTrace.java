@@ -25,10 +25,10 @@ final class CopyingTrace extends TraceKernel implements ReachabilityHook.Marking
     LongPredicate beforeRemark;
     private LongIntHashMap fixed = new LongIntHashMap(16);
 
-    CopyingTrace(Heap heap, boolean breadthFirst, Space space) {
+    CopyingTrace(Heap heap, boolean breadthFirst, Space space, CopySpace.Forwarding forwarding) {
         super(heap, breadthFirst);
         this.marks = new MarkSpace(heap);
-        this.copy = new CopySpace(heap, marks, space, space);
+        this.copy = new CopySpace(heap, marks, space, space, forwarding);
     }
 
     @Override
@@ -92,18 +92,16 @@ final class CopyingTrace extends TraceKernel implements ReachabilityHook.Marking
             for (int idx = 0; idx < s.nelems; idx++) {
                 if (!s.isAllocated(idx)) continue;
                 long obj = s.slotAddress(idx);
-                if (s.gcState == Span.GC_NONE ? !isForwardedStub(obj) : marks.isMarked(obj)) rescan(obj);
+                if (s.gcState == Span.GC_NONE || (!copy.isForwarded(obj, s) && marks.isMarked(obj))) rescan(obj);
             }
         }
         traceRoots();
         drain();
     }
 
-    private boolean isForwardedStub(long obj) { return dev.gclab.heap.object.ObjectModel.isForwarded(memory.getLong(obj)); }
-
     /** Live right now: in a fresh span, or marked where it stays (an evacuated span's old copies are not). */
     private boolean liveNow(long obj) {
         Span s = pages.spanOfHeapAddress(obj);
-        return s.gcState == Span.GC_NONE || (s.gcState != Span.GC_NONE && !isForwardedStub(obj) && marks.isMarked(obj));
+        return s.gcState == Span.GC_NONE || (!copy.isForwarded(obj, s) && marks.isMarked(obj));
     }
 }
