@@ -266,7 +266,7 @@ public final class Heap implements AutoCloseable {
      */
     public long allocate(int layoutId, int length, long size) {
         boolean pretenure = size >= pretenureBytes;
-        long obj = allocateIn(pretenure ? pretenureSpace : mutatorSpace, layoutId, length, size);
+        long obj = allocateIn(pretenure ? pretenureSpace : mutatorSpace, layoutId, length, size, true);
         if (obj != 0) {
             long slot = slotBytes(obj);
             counters.allocations++;
@@ -278,8 +278,11 @@ public final class Heap implements AutoCloseable {
 
     private long slotBytes(long obj) { return pages.spanOfHeapAddress(obj).elemSize; }
 
-    /** An object in {@code space}; the caller counts it (mutator allocation or copy). */
-    private long allocateIn(Space space, int layoutId, int length, long size) {
+    /**
+     * An object in {@code space}; the caller counts it (mutator allocation or copy). {@code zero} false
+     * (a copy, whose bytes the caller writes at once) skips zeroing a reused slot.
+     */
+    private long allocateIn(Space space, int layoutId, int length, long size, boolean zero) {
         int noScan = layouts.isNoScan(layoutId) ? 1 : 0;
         long header = ObjectModel.header(layoutId, length);
         if (size <= SizeClasses.MAX_SMALL_SIZE) {
@@ -292,13 +295,13 @@ public final class Heap implements AutoCloseable {
                 slot = s.nextFreeSlot();
             }
             long offset = slot * s.elemSize;
-            return written(space, s, s.base + offset, s.segmentOffset + offset, header, s.needZero ? size : 0);
+            return written(space, s, s.base + offset, s.segmentOffset + offset, header, zero && s.needZero ? size : 0);
         }
         int npages = (int) ((size + SizeClasses.PAGE_BYTES - 1) >>> SizeClasses.PAGE_SHIFT);
         Span s = newSpan(space, npages, 0, noScan != 0, (long) npages << SizeClasses.PAGE_SHIFT);
         if (s == null) return 0;
         s.nextFreeSlot();
-        if (s.needZero) memory.zero(s.base + ObjectModel.HEADER_BYTES, size - ObjectModel.HEADER_BYTES);
+        if (zero && s.needZero) memory.zero(s.base + ObjectModel.HEADER_BYTES, size - ObjectModel.HEADER_BYTES);
         return written(space, s, s.base, s.segmentOffset, header, 0);
     }
 
@@ -355,7 +358,7 @@ public final class Heap implements AutoCloseable {
         int lid = ObjectModel.layoutId(h);
         int len = ObjectModel.length(h);
         long size = layouts.sizeOf(lid, len);
-        long to = allocateIn(target, lid, len, size);
+        long to = allocateIn(target, lid, len, size, false); // every byte of the object is copied over
         if (to == 0) return 0;
         MemorySegment.copy(memory.segmentOf(obj), HeapMemory.offsetInSegment(obj), memory.segmentOf(to), HeapMemory.offsetInSegment(to), size);
         long slot = slotBytes(to);
