@@ -269,7 +269,7 @@ public final class GenerationalCollector implements Collector {
         collecting = true;
         heap.setMutatorSpace(old); // what finalizers allocate during the collection is old: it survives it
         try {
-            String when = "minor collection " + (stats.cycles() + 1) + " (" + cause + ")";
+            String when = verifier == null ? null : "minor collection " + (stats.cycles() + 1) + " (" + cause + ")";
             verifyBeforeMinor(when);
             long t0 = System.nanoTime();
             heap.samplePeaks();
@@ -323,7 +323,7 @@ public final class GenerationalCollector implements Collector {
         collecting = true;
         heap.setMutatorSpace(old);
         try {
-            String when = "major collection " + (stats.cycles() + 1) + " (" + cause + ")";
+            String when = verifier == null ? null : "major collection " + (stats.cycles() + 1) + " (" + cause + ")";
             HeapVerifier.Snapshot before = null;
             if (verifier != null) {
                 verifier.verify("before " + when, false, null, stats);
@@ -394,7 +394,7 @@ public final class GenerationalCollector implements Collector {
         collecting = true;
         postAllocWork = true; // allocate black
         try {
-            String when = (minor ? "minor" : "major") + " collection " + (stats.cycles() + 1) + " (" + cause + ")";
+            String when = verifier == null ? null : (minor ? "minor" : "major") + " collection " + (stats.cycles() + 1) + " (" + cause + ")";
             LongPredicate oldAtStart = null;
             if (verifier != null) {
                 if (minor) verifyBeforeMinor(when);
