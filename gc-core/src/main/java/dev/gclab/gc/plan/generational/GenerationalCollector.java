@@ -59,7 +59,10 @@ import java.util.function.LongPredicate;
  * (which is then retried in the nursery, or, if even a major collection left no room there, in the old
  * space). After a minor collection, a major one when the old space reached {@code max(minTrigger,
  * live after the last major × growth)}, or when a copy found no room. {@link #collect} is a major
- * collection, {@link #collectYoung} a minor one.
+ * collection, {@link #collectYoung} a minor one. When spans promoted in place (long-lived pinned or large
+ * objects) leave less than a quarter of the budget free in the range, the nursery is "crowded": the
+ * mutator allocates old (the collector then works as {@code marksweep}) until a major collection frees
+ * the range ({@code nursery_crowded_episodes}); otherwise every allocation would collect.
  *
  * <p><b>Finalizers and weak references</b> run through {@code Finalization.afterMarking} in both kinds of
  * collection: a minor collection covers only young objects, so only young garbage is finalized and only
@@ -99,8 +102,14 @@ public final class GenerationalCollector implements Collector {
     private final StickySweeper stickySweeper;
 
     private boolean collecting;
-    /** The next allocation goes to the old space (the nursery had no room even after collecting). */
+    /** The next allocation goes to the old space (the nursery had no room for it even after collecting). */
     private boolean redirected;
+    /**
+     * Spans promoted in place (long-lived pinned or large objects) fill the nursery's range: the mutator
+     * allocates in the old space, as {@code marksweep} would, until a major collection frees the range.
+     */
+    private boolean crowded;
+    private long crowdedEpisodes;
     /** {@link #postAlloc} has something to do: a redirected allocation, or a sticky collection running (allocate black). */
     private boolean postAllocWork;
     private long oldTrigger;
@@ -199,7 +208,7 @@ public final class GenerationalCollector implements Collector {
         if (redirected) {
             redirected = false;
             allocationsRedirected++;
-            heap.setMutatorSpace(young);
+            heap.setMutatorSpace(allocationSpace());
         }
         postAllocWork = collecting && gen.sticky();
     }
@@ -208,8 +217,29 @@ public final class GenerationalCollector implements Collector {
     @Override
     public void pollCollection(long requestBytes) {
         if (collecting) return;
-        minor(GcCause.TRIGGER);
+        if (crowded && young.inUseBytes() == 0) heap.setCollectionTrigger(heap.inUseBytes() + gen.budgetBytes()); // nothing young
+        else minor(GcCause.TRIGGER);
         if (majorDue()) major(GcCause.TRIGGER);
+    }
+
+    /** Where the mutator allocates between collections. */
+    private Space allocationSpace() { return redirected || crowded ? old : young; }
+
+    /** Bytes of the nursery's range that no span holds (spans promoted in place hold some). */
+    private long rangeFreeBytes() {
+        long held = 0;
+        for (int i = 0, n = heap.spanCount(); i < n; i++) {
+            Span s = heap.span(i);
+            if (young.contains(s.base)) held += (long) s.pages << dev.gclab.heap.span.SizeClasses.PAGE_SHIFT;
+        }
+        return young.reservedBytes() - held;
+    }
+
+    /** After a major collection, or when the range refused an allocation: is the range too crowded to be a nursery? */
+    private void checkCrowded(boolean refused) {
+        boolean now = refused || rangeFreeBytes() < gen.budgetBytes() / 4;
+        if (now && !crowded) crowdedEpisodes++;
+        crowded = now;
     }
 
     /**
@@ -238,8 +268,12 @@ public final class GenerationalCollector implements Collector {
         if (heap.rangeHasRoomFor(young, requestBytes)) return;
         if (!majorDone) major(GcCause.HEAP_FULL);
         if (heap.rangeHasRoomFor(young, requestBytes)) return;
-        redirected = true;
-        postAllocWork = true;
+        if (rangeFreeBytes() < gen.budgetBytes() / 4) {
+            checkCrowded(true); // allocate old until a major collection frees the range
+        } else {
+            redirected = true; // the range is fragmented for this request only
+            postAllocWork = true;
+        }
         heap.setMutatorSpace(old);
     }
 
@@ -311,7 +345,7 @@ public final class GenerationalCollector implements Collector {
             }
         } finally {
             collecting = false;
-            heap.setMutatorSpace(redirected ? old : young);
+            heap.setMutatorSpace(allocationSpace());
         }
     }
 
@@ -364,6 +398,7 @@ public final class GenerationalCollector implements Collector {
             }
             heap.finishSweep();
             updateOldInRange();
+            checkCrowded(false);
             stats.recordPhase(Phase.SWEEP, t2, System.nanoTime());
             bytesPromoted += nursery.promotedBytes;
             bytesPromotedInPlace += nursery.inPlaceBytes;
@@ -385,7 +420,7 @@ public final class GenerationalCollector implements Collector {
             }
         } finally {
             collecting = false;
-            heap.setMutatorSpace(redirected ? old : young);
+            heap.setMutatorSpace(allocationSpace());
         }
     }
 
@@ -569,6 +604,7 @@ public final class GenerationalCollector implements Collector {
         m.put("premature_promotions", nursery == null ? 0 : nursery.prematurePromotions);
         m.put("pretenured_bytes", heap.pretenuredBytes());
         m.put("allocations_redirected", allocationsRedirected);
+        m.put("nursery_crowded_episodes", crowdedEpisodes);
         m.putAll(finalization.counters());
         return m;
     }

@@ -469,4 +469,30 @@ class GenerationalCollectorTest {
         assertTrue(counter("minor_cycles") > 0);
         assertNotEquals(0, m.local(0));
     }
+
+    /**
+     * Long-lived pinned objects scattered over many spans: each span is promoted in place and keeps its
+     * pages in the nursery's range. Once they fill it, the mutator allocates old until a major collection
+     * frees the range — not a minor and a major collection per allocation.
+     */
+    @Test
+    void pinnedSpansThatCrowdTheNurseryMakeTheMutatorAllocateOldUntilTheyDie() {
+        start("nursery=64k", MarkBits.SIDE, 256L << 10);
+        int keep = global("keep", m.allocateArray(LayoutRegistry.REF_ARRAY, 400));
+        for (int i = 0; i < 40_000; i++) {
+            long o = node(i);
+            if (i % 300 == 0) {
+                m.pin(o); // one per span: 32-byte nodes, 256 to a span
+                m.setRef(m.getGlobal(keep), i / 300, o);
+            }
+        }
+        assertTrue(counter("pinned_promoted_in_place") > 20);
+        assertEquals(1, counter("nursery_crowded_episodes"));
+        assertTrue(counter("major_cycles") < 20, "not a collection per allocation: " + counter("major_cycles"));
+        for (int i = 0; i < 134; i++) assertEquals(i * 300, m.getLong(m.getRef(m.getGlobal(keep), i), 0));
+        m.setGlobal(keep, 0); // the pinned objects die: a major collection frees the range
+        gc.collect(GcCause.EXPLICIT);
+        long n = node(1);
+        assertTrue(gc.nurserySpace().contains(n) && young(n), "allocation is back in the nursery");
+    }
 }
