@@ -115,6 +115,8 @@ public final class GenerationalCollector implements Collector {
     private long oldTrigger;
     /** Old bytes after the last collection (sticky: the heap's occupancy then). */
     private long oldBytesAfterLast;
+    /** Sticky: the mutator's allocation count at the end of the last collection (what it allocates since is young). */
+    private long allocationsAfterLast;
     private CollectionOutcome last = CollectionOutcome.NONE;
 
     private long minorCycles, majorCycles;
@@ -442,7 +444,7 @@ public final class GenerationalCollector implements Collector {
             }
             long t0 = System.nanoTime();
             heap.samplePeaks();
-            long candidates = minor ? youngObjects() : heap.objectCount();
+            long candidates = minor ? work.allocations - allocationsAfterLast : heap.objectCount();
             long youngBytes = heap.inUseBytes() - oldBytesAfterLast;
             long reachedBefore = work.objectsMarked;
             if (minor) remset.sample();
@@ -472,6 +474,7 @@ public final class GenerationalCollector implements Collector {
                 majorCycles++;
             }
             oldBytesAfterLast = live;
+            allocationsAfterLast = work.allocations; // what finalizers allocated during the collection is old (black)
             heap.setCollectionTrigger(live + gen.budgetBytes());
             stats.recordPause(minor ? PauseKind.MINOR : PauseKind.MAJOR, t0);
             stats.cycleCompleted(minor);
@@ -529,16 +532,6 @@ public final class GenerationalCollector implements Collector {
     private boolean isOld(long obj) {
         Span s = heap.spanOf(obj);
         return s != null && s.space == old.id;
-    }
-
-    /** Sticky: objects allocated since the last collection (a span's gcLive is its count then). */
-    private long youngObjects() {
-        long n = 0;
-        for (int i = 0, c = heap.spanCount(); i < c; i++) {
-            Span s = heap.span(i);
-            n += s.allocCount - s.gcLive;
-        }
-        return n;
     }
 
     private void verifyBeforeMinor(String when) {

@@ -14,11 +14,12 @@ import dev.gclab.heap.span.Span;
  * bits the mark bitmap is copied into the alloc bitmap (a word per 64 slots, dead objects never
  * touched); with header marks each allocated header is read, as the ordinary header-mode sweep does.
  *
- * <p>A minor collection sweeps only spans that received young objects since the last collection: at
- * the end of every collection each span's {@code gcLive} is set to its object count, which only
- * allocation raises in between, so {@code allocCount == gcLive} means "nothing young here" and the span
- * is just offered to allocation again. So a minor sweep costs a look per span plus the work on spans
- * that were allocated into.
+ * <p>A minor sweep frees only in spans that received young objects since the last collection: at the
+ * end of every collection each span's {@code gcLive} is set to its object count, which only allocation
+ * raises in between, so {@code allocCount == gcLive} means "nothing young here" and the span is just
+ * offered to allocation again. That re-listing still touches every span: a minor collection of the
+ * sticky variant costs a look per span of the heap (about 0.3 µs each here) besides the marking, where
+ * the copying nursery's looks only at the nursery's spans.
  */
 final class StickySweeper {
     private final Heap heap;
@@ -44,12 +45,9 @@ final class StickySweeper {
                 continue;
             }
             sweepSpan(s);
+            s.gcLive = s.allocCount; // everything left is old (a span released here is never looked at again)
         }
         heap.finishSweep();
-        for (int i = 0, n = heap.spanCount(); i < n; i++) {
-            Span s = heap.span(i);
-            s.gcLive = s.allocCount; // everything left is old
-        }
     }
 
     private void sweepSpan(Span s) {
