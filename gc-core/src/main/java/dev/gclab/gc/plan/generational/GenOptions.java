@@ -22,7 +22,9 @@ import java.util.Set;
  *       minor collections (default: the default nursery size);</li>
  *   <li>{@code promote_age=N} (0..{@value GenConstraints#MAX_AGE}, default 0): survivors stay young for N
  *       minor collections (copied within the young range, their age in header bits) and are promoted at
- *       the next; 0 promotes every survivor at once. Not with {@code nursery=sticky} (it promotes at once).</li>
+ *       the next; 0 promotes every survivor at once. A minor collection copies at most a quarter of the
+ *       nursery within it (the survivor space); later survivors are promoted early. Not with
+ *       {@code nursery=sticky} (it promotes at once).</li>
  * </ul>
  *
  * @param barrier       the remembered set
@@ -87,7 +89,7 @@ record GenOptions(Barrier barrier, int cardBytes, boolean sticky, long budgetByt
         long reserve = 0;
         if (!sticky) {
             // Slack for spans of many size classes (each takes whole pages), and with aging room for survivor copies.
-            reserve = budget + budget / 4 + (128L << 10) + (age > 0 ? budget / 2 : 0);
+            reserve = budget + budget / 4 + (128L << 10) + (age > 0 ? budget / 4 : 0); // survivors copied per minor: at most budget / 4
             reserve = Math.min(reserve, Math.max(budget, heapBytes / 2));
         }
         // Large arrays bigger than a quarter of the nursery would crowd it (a survivor is promoted in place and keeps its pages): they are born old.

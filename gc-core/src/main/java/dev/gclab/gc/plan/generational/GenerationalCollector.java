@@ -158,7 +158,7 @@ public final class GenerationalCollector implements Collector {
         } else {
             nurseryBarrier = new GenBarrier.Nursery(heap, young, remset);
             barrier = nurseryBarrier;
-            nursery = new NurserySpace(heap, marks, sweeper, young, old, gen.promoteAge());
+            nursery = new NurserySpace(heap, marks, sweeper, young, old, gen.promoteAge(), gen.budgetBytes() / 4);
             minorTrace = new MinorTrace(heap, marks, nursery, remset);
             majorTrace = new MajorTrace(heap, marks, nursery);
             stickyTrace = null;

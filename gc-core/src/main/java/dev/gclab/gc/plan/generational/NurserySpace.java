@@ -25,8 +25,10 @@ import java.util.List;
  * other span is evacuated: tracing one of its objects the first time copies it — into the old space
  * (promotion), or, with aging, into the young space again with its age (header bits) one higher, until
  * it has spent {@code promoteAge} minor collections young (a major collection promotes every survivor).
- * The old copy gets a forwarding header; later edges find the new address there. A copy that finds no
- * room in the young range is promoted instead (premature promotion); one that finds no room in the old
+ * The old copy gets a forwarding header; later edges find the new address there. Survivors past the
+ * survivor space's size (a quarter of the nursery per minor collection), or a copy that finds no room in
+ * the young range, are promoted instead (premature promotion, as HotSpot tenures when a survivor space
+ * overflows: a phase where everything survives is copied once, not once per age); one that finds no room in the old
  * space either is marked in place, and its span, switched to "kept", is promoted in place (a collection
  * never fails for lack of room). Evacuated spans are released at the end.
  */
@@ -38,6 +40,8 @@ final class NurserySpace {
     private final Sweeper sweeper;
     final Space young, old;
     private final int promoteAge;
+    /** Bytes a minor collection may copy within the nursery (the survivor space); survivors past it are promoted. */
+    private final long survivorCap;
     private boolean promoteAll;
     private boolean trackPromoted;
     /** Copies promoted into the old space by this collection, when the remembered set must learn their young references (aging). */
@@ -58,7 +62,7 @@ final class NurserySpace {
     // totals
     long pinnedSpansPromoted, largeSpansPromoted, spansPromotedForLackOfRoom, prematurePromotions;
 
-    NurserySpace(Heap heap, MarkSpace marks, Sweeper sweeper, Space young, Space old, int promoteAge) {
+    NurserySpace(Heap heap, MarkSpace marks, Sweeper sweeper, Space young, Space old, int promoteAge, long survivorCap) {
         this.heap = heap;
         this.memory = heap.memory();
         this.counters = heap.counters();
@@ -67,6 +71,7 @@ final class NurserySpace {
         this.young = young;
         this.old = old;
         this.promoteAge = promoteAge;
+        this.survivorCap = survivorCap;
     }
 
     /**
@@ -121,7 +126,9 @@ final class NurserySpace {
         long to = 0;
         if (!promoteAll) {
             int age = GenConstraints.age(h) + 1;
-            if (age <= promoteAge) {
+            if (age <= promoteAge && survivorBytes >= survivorCap) {
+                prematurePromotions++; // the survivor space overflowed
+            } else if (age <= promoteAge) {
                 to = heap.copy(obj, young);
                 if (to != 0) {
                     memory.setLong(to, GenConstraints.withAge(h, age));
