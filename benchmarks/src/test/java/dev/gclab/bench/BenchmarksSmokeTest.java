@@ -44,14 +44,16 @@ class BenchmarksSmokeTest {
         }
         // 4 allocation + (2x2 setRef + 2 rawStore) barrier + 3x2 handle + 3x2 finalization
         // + 2x2 mark-sweep + 2x2 sweep configurations + 7 rc + 3x2 collection + 3x2 locality + 4 pins + 2 pollution
-        assertEquals(55, seen.size(), String.join("\n", seen));
+        // + 5x3 generational setRef (barrier x edge) + 2x3 minor collections (variant x survival)
+        assertEquals(76, seen.size(), String.join("\n", seen));
         for (String m : new String[] {"AllocationBench.allocate", "AllocationBench.allocateNoGc",
             "AllocationBench.allocateArray", "AllocationBench.allocateLarge", "HandleBench.createRelease", "HandleBench.deref",
             "HandleBench.pinUnpin", "FinalizationBench.registerFinalizer", "FinalizationBench.weakRefCreate",
             "FinalizationBench.weakRefClear", "BarrierBench.setRef",
             "BarrierBench.rawStore", "MarkSweepBench.fullCollection", "SweepBench.sweep", "RcBench.incrementDecrement",
             "RcBench.dropTree", "RcBench.detectGarbageCycles", "RcBench.fullPassLiveRandom", "RcBench.youngCollection",
-            "CollectionBench.fullCollection", "LocalityBench.walk", "PinsBench.fullCollection", "BarrierPollutionBench.setRefMarkSweep"}) {
+            "CollectionBench.fullCollection", "LocalityBench.walk", "PinsBench.fullCollection", "BarrierPollutionBench.setRefMarkSweep",
+            "GenerationalBench.setRef", "GenerationalBench.minorCollection"}) {
             assertTrue(seen.stream().anyMatch(s -> s.contains(m + " ")), m + " missing from\n" + String.join("\n", seen));
         }
     }

@@ -72,6 +72,13 @@ public final class Heap implements AutoCloseable {
     private Span[] spans = new Span[64];
     private int spanCount;
 
+    /** Array allocations of at least {@link #pretenureBytes} go to {@link #pretenureSpace} (see {@link #setPretenuring}). */
+    private Space pretenureSpace;
+    private long pretenureBytes = Long.MAX_VALUE;
+    private long pretenuredBytes;
+    /** See {@link #setStickyMarks}. */
+    private boolean stickyMarks;
+
     private long inUseBytes;
     private long trigger = Long.MAX_VALUE;
     private long peakInUseBytes;
@@ -146,6 +153,64 @@ public final class Heap implements AutoCloseable {
         current = space.current;
     }
 
+    /**
+     * Pretenuring (a generational collector's large objects): from now on the mutator's array
+     * allocations of at least {@code minBytes} bytes go to {@code space} instead of the mutator space.
+     * Fixed layouts (all small) are unaffected. {@code space} null turns it off.
+     */
+    public void setPretenuring(Space space, long minBytes) {
+        pretenureSpace = space;
+        pretenureBytes = space == null ? Long.MAX_VALUE : minBytes;
+    }
+
+    /** Bytes (slot sizes) of the objects {@link #setPretenuring pretenuring} sent to its space so far. */
+    public long pretenuredBytes() { return pretenuredBytes; }
+
+    /**
+     * Declares that marks outlive collections: a collector with sticky mark bits (a non-moving
+     * generational one) leaves the mark of every old object set between collections, so the heap
+     * verifier must not report a set mark on an allocated object as left over. Marks on free slots are
+     * still wrong.
+     */
+    public void setStickyMarks(boolean on) { stickyMarks = on; }
+    public boolean stickyMarks() { return stickyMarks; }
+
+    /**
+     * True if {@code space}'s reserved range has a run of free pages for a new span that could hold an
+     * object of {@code size} bytes (free slots in the space's existing spans are not counted); always
+     * true for a space without a reservation. For a collector deciding whether an allocation that failed
+     * in its nursery can succeed there after a collection.
+     */
+    public boolean rangeHasRoomFor(Space space, long size) {
+        if (space.range == null) return true;
+        int npages = size <= SizeClasses.MAX_SMALL_SIZE ? SizeClasses.pages(SizeClasses.classOf(size))
+            : (int) ((size + SizeClasses.PAGE_BYTES - 1) >>> SizeClasses.PAGE_SHIFT);
+        return pages.hasFreeRun(space.range, npages);
+    }
+
+    /**
+     * Moves span {@code s} and its objects to space {@code to} without moving anything in memory (a
+     * generational collector promoting a nursery span in place: its objects stay where they are and
+     * become old). Occupancy and span bytes move with it; the span keeps its reserved range, to which
+     * its pages return when it is freed, so a reserved range may then hold spans of another space. The
+     * span must not be a current allocation span or on a partial list (begin its space's sweep first).
+     */
+    public void transferSpan(Span s, Space to) {
+        Space from = spaces[s.space];
+        if (from == to) return;
+        int spanClass = (s.sizeClass << 1) | (s.noScan ? 1 : 0);
+        if (s.partialIndex >= 0 || (s.sizeClass != 0 && from.current[spanClass] == s)) {
+            throw new IllegalStateException("transferSpan: " + s + " is still in use for allocation in " + from);
+        }
+        long pageBytes = (long) s.pages << SizeClasses.PAGE_SHIFT;
+        long used = s.allocCount * s.elemSize;
+        from.spanBytes -= pageBytes;
+        to.spanBytes += pageBytes;
+        from.inUseBytes -= used;
+        to.inUseBytes += used;
+        s.space = to.id;
+    }
+
     /** Creates a side table for {@code spec}, kept as large as the committed heap. */
     public SideTable sideTable(SideMetadataSpec spec) {
         SideTable t = new SideTable(spec);
@@ -200,18 +265,24 @@ public final class Heap implements AutoCloseable {
      * @return the object's address, or 0 if the heap has no room
      */
     public long allocate(int layoutId, int length, long size) {
-        long obj = allocateIn(mutatorSpace, layoutId, length, size);
+        boolean pretenure = size >= pretenureBytes;
+        long obj = allocateIn(pretenure ? pretenureSpace : mutatorSpace, layoutId, length, size, true);
         if (obj != 0) {
+            long slot = slotBytes(obj);
             counters.allocations++;
-            counters.allocatedBytes += slotBytes(obj);
+            counters.allocatedBytes += slot;
+            if (pretenure) pretenuredBytes += slot;
         }
         return obj;
     }
 
     private long slotBytes(long obj) { return pages.spanOfHeapAddress(obj).elemSize; }
 
-    /** An object in {@code space}; the caller counts it (mutator allocation or copy). */
-    private long allocateIn(Space space, int layoutId, int length, long size) {
+    /**
+     * An object in {@code space}; the caller counts it (mutator allocation or copy). {@code zero} false
+     * (a copy, whose bytes the caller writes at once) skips zeroing a reused slot.
+     */
+    private long allocateIn(Space space, int layoutId, int length, long size, boolean zero) {
         int noScan = layouts.isNoScan(layoutId) ? 1 : 0;
         long header = ObjectModel.header(layoutId, length);
         if (size <= SizeClasses.MAX_SMALL_SIZE) {
@@ -224,13 +295,13 @@ public final class Heap implements AutoCloseable {
                 slot = s.nextFreeSlot();
             }
             long offset = slot * s.elemSize;
-            return written(space, s, s.base + offset, s.segmentOffset + offset, header, s.needZero ? size : 0);
+            return written(space, s, s.base + offset, s.segmentOffset + offset, header, zero && s.needZero ? size : 0);
         }
         int npages = (int) ((size + SizeClasses.PAGE_BYTES - 1) >>> SizeClasses.PAGE_SHIFT);
         Span s = newSpan(space, npages, 0, noScan != 0, (long) npages << SizeClasses.PAGE_SHIFT);
         if (s == null) return 0;
         s.nextFreeSlot();
-        if (s.needZero) memory.zero(s.base + ObjectModel.HEADER_BYTES, size - ObjectModel.HEADER_BYTES);
+        if (zero && s.needZero) memory.zero(s.base + ObjectModel.HEADER_BYTES, size - ObjectModel.HEADER_BYTES);
         return written(space, s, s.base, s.segmentOffset, header, 0);
     }
 
@@ -323,7 +394,7 @@ public final class Heap implements AutoCloseable {
     public long copy(long obj, Space target) { return copy(obj, pages.spanOfHeapAddress(obj), target); }
 
     private long copyLarge(long obj, long header, long size, Space target) {
-        long to = allocateIn(target, ObjectModel.layoutId(header), ObjectModel.length(header), size);
+        long to = allocateIn(target, ObjectModel.layoutId(header), ObjectModel.length(header), size, false); // every byte is copied over
         if (to == 0) return 0;
         MemorySegment.copy(memory.segmentOf(obj), HeapMemory.offsetInSegment(obj), memory.segmentOf(to), HeapMemory.offsetInSegment(to), size);
         long slot = slotBytes(to);

@@ -12,9 +12,11 @@ import dev.gclab.heap.span.Span;
  * says otherwise ({@link Heap#setMutatorSpace}).
  *
  * <p>A space may <em>reserve</em> a contiguous address range: its spans are then carved only from that
- * range, and no other space's spans lie in it, so "is this address in the space?" is one unsigned
- * comparison ({@link #contains}) — what a generational barrier wants for its nursery. Other spaces take
- * pages anywhere.
+ * range, and no other space's spans are carved from it, so "is this address in the space?" is one
+ * unsigned comparison ({@link #contains}) — what a generational barrier wants for its nursery. Other
+ * spaces take pages anywhere. The one exception: a span a collector moved to another space in place
+ * ({@link Heap#transferSpan}, a nursery span promoted with its pinned objects) stays in the range until
+ * it is freed, so a collector that transfers spans must check {@code span.space} where it matters.
  *
  * <p>Allocation state (as in {@link Heap}): per span class a current span and a list of partly free
  * spans. Accounting: bytes in use (slot sizes of its objects), the peak of that, the pages its spans

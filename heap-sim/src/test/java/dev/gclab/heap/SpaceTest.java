@@ -82,4 +82,63 @@ class SpaceTest {
             assertThrows(IllegalArgumentException.class, () -> heap.defineSpace(Heap.MAIN_SPACE));
         }
     }
+
+    @Test
+    void aTransferredSpanMovesItsAccountingAndReturnsItsPagesToTheRangeWhenFreed() {
+        try (Heap heap = new Heap(HeapConfig.of(64L << 20))) {
+            Mutator m = new Mutator(heap, GcHooks.NONE);
+            int node = heap.layouts().fixed("N", "rr");
+            Space nursery = heap.defineSpace("nursery", 64 << 10);
+            Space old = heap.defineSpace("old");
+            heap.setMutatorSpace(nursery);
+            long o = m.allocate(node);
+            Span s = heap.spanOf(o);
+            assertThrows(IllegalStateException.class, () -> heap.transferSpan(s, old), "still the current span");
+            heap.beginSweep(nursery);
+            heap.transferSpan(s, old);
+            assertEquals(old.id, s.space);
+            assertEquals(24, old.inUseBytes());
+            assertEquals(0, nursery.inUseBytes());
+            assertEquals(8192, old.spanBytes());
+            assertTrue(nursery.contains(o), "it stays where it lies, in the range");
+            int free = s.range.freePages();
+            heap.releaseSpan(s);
+            assertEquals(free + 1, s.range.freePages(), "its page went back to the nursery's range");
+            assertEquals(0, old.spanBytes());
+        }
+    }
+
+    @Test
+    void largeArraysArePretenuredIntoTheSpaceAskedFor() {
+        try (Heap heap = new Heap(HeapConfig.of(64L << 20))) {
+            Mutator m = new Mutator(heap, GcHooks.NONE);
+            Space nursery = heap.defineSpace("nursery", 1L << 20);
+            Space old = heap.defineSpace("old");
+            heap.setMutatorSpace(nursery);
+            heap.setPretenuring(old, 100_000);
+            long small = m.allocateArray(LayoutRegistry.LONG_ARRAY, 1000);
+            long big = m.allocateArray(LayoutRegistry.LONG_ARRAY, 20_000);
+            assertTrue(nursery.contains(small));
+            assertEquals(old.id, heap.spanOf(big).space);
+            assertEquals(heap.spanOf(big).elemSize, heap.pretenuredBytes());
+            assertEquals(nursery.id, heap.spanOf(m.allocate(heap.layouts().fixed("N", "rr"))).space, "fixed layouts are never pretenured");
+            heap.setPretenuring(null, 0);
+            assertTrue(nursery.contains(m.allocateArray(LayoutRegistry.LONG_ARRAY, 20_000)));
+        }
+    }
+
+    @Test
+    void aRangeTellsWhetherASpanForARequestFitsInIt() {
+        try (Heap heap = new Heap(HeapConfig.of(64L << 20))) {
+            Mutator m = new Mutator(heap, GcHooks.NONE);
+            Space nursery = heap.defineSpace("nursery", 64 << 10); // 8 pages
+            heap.setMutatorSpace(nursery);
+            assertTrue(heap.rangeHasRoomFor(nursery, 60_000));
+            assertFalse(heap.rangeHasRoomFor(nursery, 70_000));
+            m.allocateArray(LayoutRegistry.BYTE_ARRAY, 40_000); // 5 pages
+            assertTrue(heap.rangeHasRoomFor(nursery, 24));
+            assertFalse(heap.rangeHasRoomFor(nursery, 40_000));
+            assertTrue(heap.rangeHasRoomFor(heap.space(0), 1L << 24), "a space without a range is not limited by one");
+        }
+    }
 }

@@ -21,7 +21,8 @@ import java.util.function.LongPredicate;
  * <ul>
  *   <li>every root and every reference slot holds 0 or the start of an allocated object (a freed or
  *       interior target means the collector freed something reachable, or a slot was corrupted);</li>
- *   <li>no mark bit (side or header) is left set outside a collection;</li>
+ *   <li>no mark bit (side or header) is left set outside a collection (on allocated objects this is
+ *       allowed when the heap declares sticky mark bits, {@code Heap.setStickyMarks});</li>
  *   <li>each span's object count agrees with its bitmaps, and the heap's occupancy with the spans;</li>
  *   <li>optionally ({@code exact}), every allocated object is reachable: no garbage survived — true
  *       right after a full stop-the-world collection of a non-generational tracing collector.</li>
@@ -320,6 +321,7 @@ public final class HeapVerifier {
 
     private long scanSpans(BitSet allocated) {
         boolean headerMarks = heap.config().markBits() == MarkBits.HEADER;
+        boolean stickyMarks = heap.stickyMarks();
         long objects = 0;
         long bytes = 0;
         for (int i = 0; i < heap.spanCount(); i++) {
@@ -343,7 +345,8 @@ public final class HeapVerifier {
                 long size = layouts.sizeOf(lid, ObjectModel.length(h));
                 if (size > s.elemSize) problem("object 0x%x (%s) of %d bytes overflows its %d-byte slot", obj, layouts.name(lid), size, s.elemSize);
                 if (layouts.isNoScan(lid) != s.noScan) problem("object 0x%x (%s) is in a span of the wrong scan kind", obj, layouts.name(lid));
-                if (headerMarks ? (h & ObjectModel.MARK_FLAG) != 0 : s.isMarked(idx)) {
+                // Sticky mark bits (a non-moving generational collector) keep old objects marked between collections.
+                if (!stickyMarks && (headerMarks ? (h & ObjectModel.MARK_FLAG) != 0 : s.isMarked(idx))) {
                     problem("object 0x%x has its mark bit set outside a collection", obj);
                 }
                 allocated.set(granule(obj));

@@ -5,7 +5,6 @@ import dev.gclab.gc.finalize.Finalization;
 import dev.gclab.gc.finalize.FinalizerOrder;
 import dev.gclab.gc.spi.Collector;
 import dev.gclab.gc.spi.CollectorOptions;
-import dev.gclab.gc.spi.CollectorRegistry;
 import dev.gclab.gc.spi.GcCause;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.HeapConfig;
@@ -52,11 +51,12 @@ class FinalizationConformanceTest {
     /** Object names by id; every test object carries its id in data word 0, so it is found again after a moving collection. */
     private final List<String> names = new ArrayList<>();
 
-    static Stream<String> collectors() { return CollectorRegistry.all().stream().map(p -> p.name()); }
+    /** Every registered collector in each of its variants (e.g. {@code generational{barrier=ssb}}). */
+    static Stream<String> collectors() { return dev.gclab.gc.VariantProviders.all().stream().map(p -> p.name()); }
 
     private void start(String name) {
         heap = new Heap(HeapConfig.of(32L << 20));
-        collector = CollectorRegistry.byName(name).create(heap, CollectorOptions.defaults().withVerify(true));
+        collector = dev.gclab.gc.VariantProviders.byName(name).create(heap, CollectorOptions.defaults().withVerify(true));
         m = new Mutator(heap, collector);
         fin = collector.finalization();
         fin.setUnraisableHook((where, e) -> events.add("unraisable:" + e.getMessage()));
@@ -538,7 +538,7 @@ class FinalizationConformanceTest {
     @MethodSource("collectors")
     void saveAllKeepsGarbageAliveInTheGarbageList(String c) {
         heap = new Heap(HeapConfig.of(32L << 20));
-        collector = CollectorRegistry.byName(c).create(heap, CollectorOptions.defaults().withVerify(true).withExtra(java.util.Map.of("debug", "saveall")));
+        collector = dev.gclab.gc.VariantProviders.byName(c).create(heap, CollectorOptions.defaults().withVerify(true).withExtra(java.util.Map.of("debug", "saveall")));
         m = new Mutator(heap, collector);
         fin = collector.finalization();
         node = heap.layouts().fixed("Node", "rrd");

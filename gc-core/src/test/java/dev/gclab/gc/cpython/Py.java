@@ -5,7 +5,6 @@ import dev.gclab.gc.plan.rc.RcCollector;
 import dev.gclab.gc.spi.Collector;
 import dev.gclab.gc.spi.CollectorOptions;
 import dev.gclab.gc.spi.CollectorProvider;
-import dev.gclab.gc.spi.CollectorRegistry;
 import dev.gclab.gc.spi.GcCause;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.HeapConfig;
@@ -90,14 +89,14 @@ final class Py implements AutoCloseable {
 
     static Py start(CollectorProvider p, Map<String, String> options) { return new Py(p, options); }
 
-    /** Every registered collector (the rule is not about reference counting). */
+    /** Every registered collector in each of its variants (the rule is not about reference counting). */
     static Stream<Arguments> everyCollector() {
-        return CollectorRegistry.all().stream().map(p -> Arguments.of(Named.of(p.name(), p)));
+        return dev.gclab.gc.VariantProviders.all().stream().map(p -> Arguments.of(Named.of(p.name(), p)));
     }
 
-    /** The collectors that count references (CPython's own kind): the rule is about counts or the gc module. */
+    /** The collectors that count references (CPython's own kind), in each of their variants: the rule is about counts or the gc module. */
     static Stream<Arguments> refCounting() {
-        return CollectorRegistry.all().stream().filter(p -> p.constraints().needsRefCounts()).map(p -> Arguments.of(Named.of(p.name(), p)));
+        return dev.gclab.gc.VariantProviders.all().stream().filter(p -> p.constraints().needsRefCounts()).map(p -> Arguments.of(Named.of(p.name(), p)));
     }
 
     /** True if objects die when their count reaches zero (rc); false if only at a collection (tracing). */

@@ -156,6 +156,11 @@ public final class PageHeap {
         if (first < searchHint) searchHint = first;
     }
 
+    /** True if {@code range} has a run of {@code n} free pages (inside one chunk): a span of n pages can be carved there now. */
+    public boolean hasFreeRun(Range range, int n) {
+        return n <= PAGES_PER_CHUNK && findRunInRange(range, n) >= 0;
+    }
+
     /** First fit in a range: the first page of a run of n free pages inside one chunk, or -1. */
     private int findRunInRange(Range r, int n) {
         int p = nextSet(r.free, r.hint, r.count);
