@@ -70,6 +70,14 @@ public final class Span {
     public byte gcState;
     /** Collector scratch: objects of this span found live by the collection in progress (e.g. copied out). */
     public int gcLive;
+    /**
+     * The sweep generation (Go's {@code sweepgen}) this span was last swept for. Equal to its space's
+     * {@code sweepGeneration()} when the span is swept (or was created since the last marking); one behind
+     * while a lazy sweep of its space is pending for it: its mark bits then hold the survivors of the last
+     * marking and its alloc bits still hold the dead, so no slot may be taken from it before it is swept.
+     * Maintained by the heap ({@code Heap.beginLazySweep}).
+     */
+    public int sweepGen;
     public static final byte GC_NONE = 0, GC_MARK = 1, GC_EVACUATE = 2;
 
     public Span(long base, int pages, int sizeClass, boolean noScan, long elemSize, boolean needZero) {
