@@ -1,0 +1,132 @@
+package dev.gclab.gc.plan.incremental;
+
+/**
+ * When the incremental collector works, and how much: the heap goal, the occupancy that starts a
+ * cycle, and how much allocation each step of marking or sweeping pays for (Go's pacer, in
+ * allocation-driven form: gclab has one thread, so every step is a mutator assist).
+ *
+ * <p>Goal. A cycle's live size {@code L} is what its marking kept: the bytes it marked plus the bytes
+ * allocated (black) while it ran, as Go's {@code heapMarked} counts them. The next heap goal is
+ * {@code max(minimum, L * goal)} (GOGC=100 is {@code goal=2.0}), never above 7/8 of the heap's maximum;
+ * the next cycle starts when occupancy (once the sweep is done) reaches
+ * {@code L + (goal - L) * trigger_ratio}, so marking has the rest of the runway to the goal.
+ *
+ * <p>Marking. Every {@code step_budget} objects scanned are paid for by a share of the runway: the
+ * distance (bytes of allocation) to the next step is {@code bytes left to the goal * step_budget / work
+ * left}, where the work left is the estimate (the objects the last cycle scanned, or half of those it
+ * kept if more; at the first cycle the objects in the heap) minus the work done, and never less than the grey objects waiting; an
+ * estimate that runs out before marking ends is raised by half of itself. Marking
+ * then ends at the goal when the estimate is right, earlier when it overestimates; past the goal the
+ * remaining work is paced against a hard goal half a runway further (Go's hard goal is 10 % further),
+ * so a bad estimate costs MMU rather than heap; past that, a step every {@value #MIN_DISTANCE} bytes.
+ *
+ * <p>Sweeping. After marking, the unswept spans are swept in steps of {@code sweep_budget} spans spread
+ * over the first half of the allocation that the next cycle's runway allows (the allocator sweeps the
+ * spans it needs on its own, which only shortens the work).
+ *
+ * <p>All quantities are bytes and work units counted by the heap and the trace: the schedule is
+ * deterministic for a given program.
+ */
+final class Pacer {
+    /** The smallest allocation distance between two steps, so that no step runs per allocation. */
+    static final long MIN_DISTANCE = 4L << 10;
+
+    final double goalFactor;
+    final double triggerRatio;
+    final long stepBudget;
+    final int sweepBudget;
+    private final long minGoal;
+    private final long maxBytes;
+    private final long maxGoal;
+
+    /** The live size of the last cycle (0 before the first). */
+    private long liveBytes;
+    private long goal;
+    private long markTrigger;
+    /** Objects the last cycle scanned, and those it kept (marked or allocated black). */
+    private long lastScanned = -1, lastLiveObjects;
+    private long estimatedWork;
+    /** Sweep schedule: allocation runway, and the allocated-bytes counter when it started. */
+    private long sweepRunway;
+    private long sweepStartAllocated;
+
+    Pacer(double goalFactor, double triggerRatio, long stepBudget, int sweepBudget, long minGoal, long maxBytes) {
+        this.goalFactor = goalFactor;
+        this.triggerRatio = triggerRatio;
+        this.stepBudget = stepBudget;
+        this.sweepBudget = sweepBudget;
+        this.maxBytes = maxBytes;
+        this.maxGoal = maxBytes - (maxBytes >>> 3);
+        this.minGoal = Math.min(minGoal, maxGoal);
+        setLive(0);
+    }
+
+    private void setLive(long live) {
+        liveBytes = live;
+        goal = Math.min(maxGoal, Math.max(minGoal, (long) (live * goalFactor)));
+        markTrigger = goal <= live ? live : live + (long) ((goal - live) * triggerRatio);
+    }
+
+    long liveBytes() { return liveBytes; }
+    long goal() { return goal; }
+    /** The occupancy at which the next cycle starts (once sweeping is done). */
+    long markTrigger() { return markTrigger; }
+    long estimatedWork() { return estimatedWork; }
+
+    /**
+     * A cycle starts. Its work estimate is what the last cycle scanned, or half of what it kept if that
+     * is more (objects allocated black last time were not scanned, and some of them live on); for the
+     * first cycle, the number of objects in the heap ({@code objectsInHeap}).
+     */
+    void cycleStarted(long objectsInHeap) {
+        estimatedWork = Math.max(1, lastScanned >= 0 ? Math.max(lastScanned, lastLiveObjects / 2) : objectsInHeap);
+    }
+
+    /**
+     * A cycle's marking ended: it kept {@code live} bytes in {@code liveObjects} objects (marked, or
+     * allocated black), and scanned {@code scanned}.
+     */
+    void markingEnded(long live, long liveObjects, long scanned) {
+        lastScanned = scanned;
+        lastLiveObjects = liveObjects;
+        setLive(live);
+    }
+
+    /** True if occupancy {@code inUse} is past the goal (the next marking step is an over-goal assist). */
+    boolean overGoal(long inUse) { return inUse >= goal; }
+
+    /**
+     * The allocation (bytes) after which the next marking step should run, given occupancy
+     * {@code inUse}, the work done so far this cycle and the grey objects waiting.
+     */
+    long markDistance(long inUse, long workDone, long grey) {
+        if (estimatedWork - workDone < stepBudget) {
+            // The estimate ran out with marking unfinished: the heap grew since the last cycle. Half the
+            // estimate again is assumed left (a geometric bump: a few steps too many at worst, never a
+            // whole runway paid for by one step).
+            estimatedWork = workDone + Math.max(estimatedWork / 2, 4 * stepBudget);
+        }
+        long workLeft = Math.max(estimatedWork - workDone, grey);
+        long steps = Math.max(1, (workLeft + stepBudget - 1) / stepBudget);
+        long room = inUse < goal ? goal - inUse : hardGoal() - inUse; // past the goal: pace against the hard goal
+        return Math.max(MIN_DISTANCE, room / steps);
+    }
+
+    /** Where an over-goal cycle must end: half a runway past the goal, and well inside the heap. */
+    private long hardGoal() {
+        return Math.min(maxBytes - (maxBytes >>> 4), goal + Math.max(MIN_DISTANCE, (goal - markTrigger) / 2));
+    }
+
+    /** Marking is over and {@code unswept} spans wait: the sweep gets the first half of the next runway. */
+    void sweepStarted(long allocatedBytes) {
+        sweepStartAllocated = allocatedBytes;
+        sweepRunway = Math.max(64L << 10, (markTrigger - liveBytes) / 2);
+    }
+
+    /** The allocation after which the next sweep step should run, with {@code unswept} spans left. */
+    long sweepDistance(long allocatedBytes, int unswept) {
+        long left = sweepRunway - (allocatedBytes - sweepStartAllocated);
+        long steps = Math.max(1, (unswept + sweepBudget - 1) / sweepBudget);
+        return Math.max(MIN_DISTANCE, left / steps);
+    }
+}
