@@ -52,11 +52,27 @@ class FinalizationConformanceTest {
     /** Object names by id; every test object carries its id in data word 0, so it is found again after a moving collection. */
     private final List<String> names = new ArrayList<>();
 
-    static Stream<String> collectors() { return CollectorRegistry.all().stream().map(p -> p.name()); }
+    /**
+     * Every registered collector in each of its variants ({@code CollectorProvider.variants()}), as
+     * {@code name} or {@code name{key=value,...}}.
+     */
+    static Stream<String> collectors() {
+        return CollectorRegistry.all().stream().flatMap(p -> p.variants().stream().map(v -> v.isEmpty() ? p.name()
+            : p.name() + new java.util.TreeMap<>(v).toString().replace(", ", ",")));
+    }
 
-    private void start(String name) {
+    private void start(String spec) { start(spec, Map.of()); }
+
+    /** Starts the collector {@code spec} names ({@link #collectors()}), with {@code more} options besides its variant's. */
+    private void start(String spec, Map<String, String> more) {
         heap = new Heap(HeapConfig.of(32L << 20));
-        collector = CollectorRegistry.byName(name).create(heap, CollectorOptions.defaults().withVerify(true));
+        int brace = spec.indexOf('{');
+        Map<String, String> options = new HashMap<>(more);
+        if (brace >= 0) {
+            for (String kv : spec.substring(brace + 1, spec.length() - 1).split(",")) options.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+        String name = brace >= 0 ? spec.substring(0, brace) : spec;
+        collector = CollectorRegistry.byName(name).create(heap, CollectorOptions.defaults().withVerify(true).withExtra(options));
         m = new Mutator(heap, collector);
         fin = collector.finalization();
         fin.setUnraisableHook((where, e) -> events.add("unraisable:" + e.getMessage()));
@@ -537,11 +553,7 @@ class FinalizationConformanceTest {
     @ParameterizedTest
     @MethodSource("collectors")
     void saveAllKeepsGarbageAliveInTheGarbageList(String c) {
-        heap = new Heap(HeapConfig.of(32L << 20));
-        collector = CollectorRegistry.byName(c).create(heap, CollectorOptions.defaults().withVerify(true).withExtra(java.util.Map.of("debug", "saveall")));
-        m = new Mutator(heap, collector);
-        fin = collector.finalization();
-        node = heap.layouts().fixed("Node", "rrd");
+        start(c, Map.of("debug", "saveall"));
         long[] ab = cycle();
         finalizer(ab[0]);
         m.popFrame();

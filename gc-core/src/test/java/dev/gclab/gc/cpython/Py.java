@@ -90,14 +90,37 @@ final class Py implements AutoCloseable {
 
     static Py start(CollectorProvider p, Map<String, String> options) { return new Py(p, options); }
 
-    /** Every registered collector (the rule is not about reference counting). */
-    static Stream<Arguments> everyCollector() {
-        return CollectorRegistry.all().stream().map(p -> Arguments.of(Named.of(p.name(), p)));
+    /** Every registered collector in each of its variants (the rule is not about reference counting). */
+    static Stream<Arguments> everyCollector() { return variants(p -> true, v -> true); }
+
+    /** The collectors that count references (CPython's own kind), in each variant: the rule is about counts or the gc module. */
+    static Stream<Arguments> refCounting() { return variants(p -> p.constraints().needsRefCounts(), v -> true); }
+
+    /**
+     * The reference-counting collectors in the variants that keep CPython 3.11's three generations (the
+     * variant does not select CPython 3.14's incremental collection, {@code incremental=true}): for
+     * the tests that assert the 3.11 schedule (collect(g) promotes survivors to generation g+1).
+     */
+    static Stream<Arguments> refCountingGenerations() {
+        return variants(p -> p.constraints().needsRefCounts(), v -> !"true".equals(v.get("incremental")));
     }
 
-    /** The collectors that count references (CPython's own kind): the rule is about counts or the gc module. */
-    static Stream<Arguments> refCounting() {
-        return CollectorRegistry.all().stream().filter(p -> p.constraints().needsRefCounts()).map(p -> Arguments.of(Named.of(p.name(), p)));
+    private static Stream<Arguments> variants(java.util.function.Predicate<CollectorProvider> collectors, java.util.function.Predicate<Map<String, String>> which) {
+        return CollectorRegistry.all().stream().filter(collectors).flatMap(p -> p.variants().stream().filter(which)
+            .map(v -> Arguments.of(Named.of(v.isEmpty() ? p.name() : p.name() + new java.util.TreeMap<>(v), v.isEmpty() ? p : new Variant(p, v)))));
+    }
+
+    /** A collector in one of its variants: its options, under those a test gives. */
+    private record Variant(CollectorProvider p, Map<String, String> options) implements CollectorProvider {
+        @Override public String name() { return p.name(); }
+        @Override public String description() { return p.description(); }
+        @Override public dev.gclab.gc.spi.Constraints constraints() { return p.constraints(); }
+        @Override public java.util.List<Map<String, String>> variants() { return p.variants(); }
+        @Override public Collector create(Heap heap, CollectorOptions o) {
+            Map<String, String> merged = new java.util.HashMap<>(options);
+            merged.putAll(o.extra());
+            return p.create(heap, o.withExtra(merged));
+        }
     }
 
     /** True if objects die when their count reaches zero (rc); false if only at a collection (tracing). */
