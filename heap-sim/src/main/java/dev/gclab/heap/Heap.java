@@ -301,18 +301,54 @@ public final class Heap implements AutoCloseable {
 
     /**
      * Copies the object at {@code obj} into {@code target} (a collector moving it): a new slot of the
-     * same size there, the object's bytes copied. Counted as {@code objects_copied}/{@code bytes_copied}
-     * and in the target's copied bytes, never as mutator allocation; never triggers a collection. The
-     * old copy is left as it is (the caller installs a forwarding address, and frees it with its span).
+     * same size class there, the object's words copied (header included). Counted as
+     * {@code objects_copied}/{@code bytes_copied} and in the target's copied bytes, never as mutator
+     * allocation; never triggers a collection. The old copy is left as it is (the caller installs a
+     * forwarding address, and frees it with its span).
      *
+     * <p>The fast path (a small object: a slot of the source span's class in the target's current span)
+     * copies word by word between the two spans' segments, with no zeroing and no size-class lookup.
+     *
+     * @param from the span holding {@code obj}
      * @return the copy's address, or 0 if {@code target} has no room
      */
-    public long copy(long obj, Space target) {
-        long h = memory.getLong(obj);
-        int lid = ObjectModel.layoutId(h);
-        int len = ObjectModel.length(h);
-        long size = layouts.sizeOf(lid, len);
-        long to = allocateIn(target, lid, len, size);
+    public long copy(long obj, Span from, Space target) {
+        long srcOff = from.segmentOffset + (obj - from.base);
+        MemorySegment src = from.segment;
+        long h = src.get(ValueLayout.JAVA_LONG, srcOff);
+        long size = layouts.sizeOf(ObjectModel.layoutId(h), ObjectModel.length(h));
+        if (from.sizeClass == 0) return copyLarge(obj, h, size, target);
+        int spanClass = (from.sizeClass << 1) | (from.noScan ? 1 : 0);
+        Span s = target.current[spanClass];
+        int slot = s == null ? -1 : s.nextFreeSlot();
+        if (slot < 0) {
+            s = refill(target, spanClass);
+            if (s == null) return 0;
+            slot = s.nextFreeSlot();
+        }
+        long offset = slot * s.elemSize;
+        long dstOff = s.segmentOffset + offset;
+        MemorySegment dst = s.segment;
+        if (size <= 256) {
+            for (long o = 0; o < size; o += 8) dst.set(ValueLayout.JAVA_LONG, dstOff + o, src.get(ValueLayout.JAVA_LONG, srcOff + o));
+        } else {
+            MemorySegment.copy(src, srcOff, dst, dstOff, size);
+        }
+        long slotBytes = s.elemSize;
+        inUseBytes += slotBytes;
+        target.inUseBytes += slotBytes;
+        counters.objectsCopied++;
+        counters.bytesCopied += slotBytes;
+        target.objectsCopied++;
+        target.copiedBytes += slotBytes;
+        return s.base + offset;
+    }
+
+    /** {@link #copy(long, Span, Space)} for {@code obj} wherever it is. */
+    public long copy(long obj, Space target) { return copy(obj, pages.spanOfHeapAddress(obj), target); }
+
+    private long copyLarge(long obj, long header, long size, Space target) {
+        long to = allocateIn(target, ObjectModel.layoutId(header), ObjectModel.length(header), size);
         if (to == 0) return 0;
         MemorySegment.copy(memory.segmentOf(obj), HeapMemory.offsetInSegment(obj), memory.segmentOf(to), HeapMemory.offsetInSegment(to), size);
         long slot = slotBytes(to);

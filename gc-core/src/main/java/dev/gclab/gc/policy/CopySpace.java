@@ -8,6 +8,8 @@ import dev.gclab.heap.memory.HeapMemory;
 import dev.gclab.heap.object.ObjectModel;
 import dev.gclab.heap.span.Span;
 
+import java.lang.foreign.ValueLayout;
+
 /**
  * The evacuating policy (Bartlett's mostly-copying collector on spans): at the start of a collection
  * each span of the space is either evacuated — its live objects are copied into fresh spans of the
@@ -62,6 +64,7 @@ public final class CopySpace {
             s.gcLive = 0;
         }
         spansKeptByPins = pinned;
+        spansKeptForLackOfRoom = 0;
         return pinned;
     }
 
@@ -69,31 +72,41 @@ public final class CopySpace {
     public long traceObject(TraceKernel k, long obj, Span s) {
         byte state = s.gcState;
         if (state == Span.GC_EVACUATE) {
-            long h = memory.getLong(obj);
+            long off = s.segmentOffset + (obj - s.base); // the span's own segment: no chunk look-up
+            long h = s.segment.get(ValueLayout.JAVA_LONG, off);
             if (ObjectModel.isForwarded(h)) return ObjectModel.forwardee(h);
-            long to = heap.copy(obj, target);
-            if (to == 0) return marks.traceObject(k, obj, s); // no room: it stays where it is
-            memory.setLong(obj, ObjectModel.forwardingHeader(to));
+            long to = heap.copy(obj, s, target);
+            if (to == 0) { // no room: this span stays where it is, and is swept like a kept one
+                s.gcState = Span.GC_MARK;
+                spansKeptForLackOfRoom++;
+                return marks.traceObject(k, obj, s);
+            }
+            s.segment.set(ValueLayout.JAVA_LONG, off, ObjectModel.forwardingHeader(to));
             s.gcLive++;
             counters.objectsMarked++;
             if (!s.noScan) k.enqueue(to);
             return to;
         }
-        if (state == Span.GC_MARK) return marks.traceObject(k, obj, s);
+        if (state == Span.GC_MARK) {
+            if (s.gcLive > 0) { // a span that turned kept after some of its objects were copied
+                long h = memory.getLong(obj);
+                if (ObjectModel.isForwarded(h)) return ObjectModel.forwardee(h);
+            }
+            return marks.traceObject(k, obj, s);
+        }
         return obj; // a span allocated during this collection: live already
     }
 
     /** True if {@code obj} of span {@code s} survives this collection (copied, marked, or new). */
     public boolean isLive(long obj, Span s) {
         byte state = s.gcState;
-        if (state == Span.GC_EVACUATE) return ObjectModel.isForwarded(memory.getLong(obj)) || marks.isMarked(obj);
-        if (state == Span.GC_MARK) return marks.isMarked(obj);
-        return true;
+        if (state == Span.GC_NONE) return true;
+        return ObjectModel.isForwarded(memory.getLong(obj)) || marks.isMarked(obj);
     }
 
     /** Where {@code obj} of span {@code s} is now. */
     public long currentAddress(long obj, Span s) {
-        if (s.gcState == Span.GC_EVACUATE) {
+        if (s.gcState != Span.GC_NONE) {
             long h = memory.getLong(obj);
             if (ObjectModel.isForwarded(h)) return ObjectModel.forwardee(h);
         }
@@ -102,34 +115,26 @@ public final class CopySpace {
 
     /** After the trace: evacuated spans are released, kept ones swept (by {@code sweep}); every span's state is reset. */
     public void finish(java.util.function.Consumer<Span> sweep) {
-        long kept = 0, released = 0;
+        long released = 0;
         for (int i = heap.spanCount() - 1; i >= 0; i--) {
             Span s = heap.span(i);
             if (s.space != space.id) continue;
             byte state = s.gcState;
             s.gcState = Span.GC_NONE;
             if (state == Span.GC_EVACUATE) {
-                if (anyMarked(s)) {
-                    kept++;
-                    sweep.accept(s);
-                } else {
-                    released++;
-                    long dead = s.allocCount - s.gcLive; // the rest moved
-                    counters.objectsFreed += dead;
-                    counters.bytesFreed += dead * s.elemSize;
-                    counters.spansSwept++;
-                    heap.releaseSpan(s);
-                }
+                released++;
+                long dead = s.allocCount - s.gcLive; // the rest moved
+                counters.objectsFreed += dead;
+                counters.bytesFreed += dead * s.elemSize;
+                counters.spansSwept++;
+                heap.releaseSpan(s);
             } else if (state == Span.GC_MARK) {
-                sweep.accept(s);
+                sweep.accept(s); // pinned, large, or kept for lack of room: copied objects' old slots are unmarked, so freed
+                counters.objectsFreed -= s.gcLive; // ... but those moved, they did not die
+                counters.bytesFreed -= s.gcLive * s.elemSize;
             }
+            s.gcLive = 0;
         }
-        spansKeptForLackOfRoom = kept;
         spansEvacuated = released;
-    }
-
-    private boolean anyMarked(Span s) {
-        for (int idx = 0; idx < s.nelems; idx++) if (s.isAllocated(idx) && marks.isMarked(s.slotAddress(idx))) return true;
-        return false;
     }
 }

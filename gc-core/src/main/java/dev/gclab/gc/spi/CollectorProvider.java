@@ -1,6 +1,7 @@
 package dev.gclab.gc.spi;
 
 import dev.gclab.heap.Heap;
+import dev.gclab.heap.HeapConfig;
 
 /**
  * A collector's entry in the registry. Providers are found with {@link java.util.ServiceLoader}
@@ -16,7 +17,12 @@ public interface CollectorProvider {
 
     Constraints constraints();
 
-    /** A new collector for {@code heap}. */
+    /**
+     * A new collector for {@code heap}.
+     *
+     * @throws IllegalArgumentException if the collector rejects {@code options} (an unknown or bad
+     *         {@code extra} knob); the message should start with the collector's name
+     */
     Collector create(Heap heap, CollectorOptions options);
 
     /**
@@ -26,4 +32,18 @@ public interface CollectorProvider {
      * The first is the default configuration; the default method returns only it (no options).
      */
     default java.util.List<java.util.Map<String, String>> variants() { return java.util.List.of(java.util.Map.of()); }
+
+    /**
+     * Checks {@code options} without running anything, so that a tool can refuse bad options before
+     * the first run (e.g. {@code gclab compare}, which runs several collectors with the same options).
+     * The default creates a collector on a throwaway 1 MiB heap (nothing is committed) and closes it;
+     * a provider may override it with a cheaper check that throws the same exceptions as {@link #create}.
+     *
+     * @throws IllegalArgumentException as {@link #create} does for bad options
+     */
+    default void validate(CollectorOptions options) {
+        try (Heap scratch = new Heap(HeapConfig.of(HeapConfig.MIN_BYTES))) {
+            create(scratch, options).close();
+        }
+    }
 }

@@ -24,6 +24,8 @@ public final class GcStats {
     private long gcNanos;
     private long verifyNanos;
     private java.util.function.LongSupplier heapBytes = () -> 0;
+    private dev.gclab.heap.Heap heap;
+    private long[] spaceBytes;
 
     private static Histogram newHistogram() {
         Histogram h = new Histogram(3);
@@ -33,6 +35,12 @@ public final class GcStats {
 
     /** Where the timeline reads the heap's occupancy after each pause. */
     public void setHeapBytes(java.util.function.LongSupplier inUse) { heapBytes = inUse; }
+
+    /** The heap whose occupancy, in all and per space, the timeline records after each pause. */
+    public void setHeap(dev.gclab.heap.Heap h) {
+        heap = h;
+        heapBytes = h::inUseBytes;
+    }
 
     /** {@link System#nanoTime()} of this object's creation: timeline times are relative to it. */
     public long origin() { return origin; }
@@ -47,7 +55,14 @@ public final class GcStats {
         if (kind == PauseKind.MINOR) minor.recordValue(n);
         else if (kind == PauseKind.MAJOR) major.recordValue(n);
         gcNanos += n;
-        timeline.add(startNanoTime - origin, n, kind, heapBytes.getAsLong());
+        long[] perSpace = null;
+        if (heap != null) {
+            int k = heap.spaceCount();
+            if (spaceBytes == null || spaceBytes.length != k) spaceBytes = new long[k];
+            for (int i = 0; i < k; i++) spaceBytes[i] = heap.space(i).inUseBytes();
+            perSpace = spaceBytes;
+        }
+        timeline.add(startNanoTime - origin, n, kind, heapBytes.getAsLong(), perSpace);
     }
 
     /** Records one stop-the-world major pause of {@code nanos} that ended now. */

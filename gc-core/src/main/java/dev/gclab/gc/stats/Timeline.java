@@ -14,11 +14,24 @@ public final class Timeline {
     private byte[] kind = new byte[64];
     private long[] heapAfter = new long[64];
     private int count;
+    /** Per pause, the occupancy of each space when it ended: {@code spaces} values per pause. */
+    private long[] spaceAfter = new long[0];
+    private int spaces;
 
     private long[] phaseStart = new long[64];
     private long[] phaseDuration = new long[64];
     private byte[] phase = new byte[64];
     private int phases;
+
+    void add(long startNs, long durationNs, PauseKind k, long heapBytesAfter, long[] spaceBytesAfter) {
+        if (spaceBytesAfter != null) {
+            if (count == 0 || spaces == 0) spaces = spaceBytesAfter.length;
+            int need = (count + 1) * spaces;
+            if (spaceAfter.length < need) spaceAfter = Arrays.copyOf(spaceAfter, Math.max(need, spaceAfter.length * 2));
+            System.arraycopy(spaceBytesAfter, 0, spaceAfter, count * spaces, Math.min(spaces, spaceBytesAfter.length));
+        }
+        add(startNs, durationNs, k, heapBytesAfter);
+    }
 
     void add(long startNs, long durationNs, PauseKind k, long heapBytesAfter) {
         if (count == start.length) {
@@ -55,6 +68,11 @@ public final class Timeline {
     public PauseKind kind(int i) { return PauseKind.values()[kind[i]]; }
     /** Heap occupancy (bytes in use) when pause {@code i} ended. */
     public long heapAfter(int i) { return heapAfter[i]; }
+
+    /** How many spaces {@link #spaceAfter} has per pause (0 if occupancy per space is not recorded). */
+    public int spaces() { return spaces; }
+    /** The occupancy of space {@code space} when pause {@code i} ended. */
+    public long spaceAfter(int i, int space) { return spaceAfter[i * spaces + space]; }
 
     public int phaseCount() { return phases; }
     public long phaseStart(int i) { return phaseStart[i]; }

@@ -1,5 +1,7 @@
 package dev.gclab.heap.memory;
 
+import dev.gclab.heap.OutOfHeapException;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -18,6 +20,12 @@ import java.lang.foreign.ValueLayout;
  * object and no span ever crosses a chunk boundary, so every simulated object lies in one segment.
  * Accessors do not validate addresses beyond what the segment does (an out-of-range offset throws
  * {@link IndexOutOfBoundsException}): validation against the object model is the mutator's job.
+ *
+ * <p>Native memory. When the machine cannot give a chunk ({@link Arena#allocate} throws
+ * {@link OutOfMemoryError}, or any other {@link Error}), {@link #commitChunk} throws an
+ * {@link OutOfHeapException} that says so, and the heap stays as it was. For tests of that path, the
+ * system property {@value #FAIL_COMMIT_PROPERTY}{@code =N} makes the commit of chunk N (0 is the first)
+ * of every heap created afterwards fail as if the machine had run out of memory.
  */
 public final class HeapMemory implements AutoCloseable {
     /** The address of the first heap byte. */
@@ -25,6 +33,9 @@ public final class HeapMemory implements AutoCloseable {
     public static final int CHUNK_SHIFT = 26;
     public static final long CHUNK_BYTES = 1L << CHUNK_SHIFT;
     private static final long CHUNK_MASK = CHUNK_BYTES - 1;
+
+    /** Test hook: the index of the chunk whose commit fails with a simulated {@link OutOfMemoryError}. */
+    public static final String FAIL_COMMIT_PROPERTY = "gclab.heap.failCommitAt";
 
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE;
@@ -36,9 +47,16 @@ public final class HeapMemory implements AutoCloseable {
     private int chunkCount;
     private long committedBytes;
     private boolean closed;
+    private final int failCommitAt;
 
     /** @param maxBytes the most this heap may ever commit, a multiple of 8 KiB */
     public HeapMemory(long maxBytes) {
+        this(maxBytes, Integer.getInteger(FAIL_COMMIT_PROPERTY, -1));
+    }
+
+    /** @param failCommitAt the chunk whose commit fails as if the machine were out of memory, or -1 */
+    HeapMemory(long maxBytes, int failCommitAt) {
+        this.failCommitAt = failCommitAt;
         if (maxBytes <= 0 || (maxBytes & 8191) != 0) {
             throw new IllegalArgumentException("heap maximum must be a positive multiple of 8 KiB: " + maxBytes);
         }
@@ -50,13 +68,24 @@ public final class HeapMemory implements AutoCloseable {
      * Commits the next chunk (zero-filled by the arena).
      *
      * @return the chunk's size in bytes, or 0 when the maximum is already committed
+     * @throws OutOfHeapException if the machine cannot give the chunk (nothing changes then); its
+     *         live bytes are unknown here, see {@link OutOfHeapException#withLiveBytes}
      */
     public long commitChunk() {
         if (committedBytes >= maxBytes) {
             return 0;
         }
         long size = Math.min(CHUNK_BYTES, maxBytes - committedBytes);
-        chunks[chunkCount++] = arena.allocate(size, 4096);
+        MemorySegment chunk;
+        try {
+            if (chunkCount == failCommitAt) {
+                throw new OutOfMemoryError("simulated: " + FAIL_COMMIT_PROPERTY + "=" + failCommitAt + " (cannot allocate " + size + " bytes)");
+            }
+            chunk = arena.allocate(size, 4096);
+        } catch (Error e) { // OutOfMemoryError from the native allocation, or any other Error there
+            throw OutOfHeapException.machineOutOfMemory(maxBytes, committedBytes, size, e);
+        }
+        chunks[chunkCount++] = chunk;
         committedBytes += size;
         return size;
     }

@@ -1,5 +1,6 @@
 package dev.gclab.reports.bench;
 
+import dev.gclab.reports.json.OutputFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,7 +35,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--filter", paramLabel = "REGEX", description = "only benchmarks whose name matches (JMH's regex, e.g. Allocation or 'RcBench.drop')")
     String filter;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write the rows and machine facts to FILE")
+    @Option(names = "--json", paramLabel = "FILE", description = "write the rows and machine facts to FILE (checked before JMH runs)")
     Path json;
 
     @Option(names = "--baseline", paramLabel = "FILE", description = "a file written by --json earlier: add a Δ column per row")
@@ -63,6 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
                 return usage(err, e.getMessage());
             }
         }
+        if (json != null && OutputFile.problem(json) != null) return usage(err, "--json: " + OutputFile.problem(json));
         Path jar = benchJar != null ? benchJar : System.getProperty("gclab.benchJar") != null ? Path.of(System.getProperty("gclab.benchJar")) : null;
         if (jar == null || !Files.isRegularFile(jar)) {
             return usage(err, (jar == null ? "no benchmarks jar given" : "no benchmarks jar at " + jar)

@@ -17,13 +17,24 @@ import java.io.UncheckedIOException;
 /**
  * Turns an exception into gclab's error message and exit code: unknown names and parameters the
  * workload rejects are usage errors (2);
- * heap failures, result-file errors, I/O and anything else are run failures (1). Only the message is
- * printed, unless {@code --stacktrace} was given.
+ * heap failures (also the machine running out of memory), result-file errors, I/O, any other exception
+ * and any {@link Error} that is not a {@link VirtualMachineError} are run failures (1). Only the
+ * message is printed, unless {@code --stacktrace} was given; a failed run's message ends with its seed.
+ * A {@link VirtualMachineError} (the JVM's own heap or stack exhausted, an internal error) is not
+ * caught: the commands rethrow it ({@link #rethrowIfFatal}) and the JVM reports it.
  */
 final class Failures {
     private Failures() {}
 
-    static int report(Exception ex, PrintWriter err, boolean stackTrace) {
+    /** Rethrows {@code t} if it is an error of the JVM itself, which gclab does not try to report. */
+    static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError v) throw v;
+    }
+
+    static int report(Throwable ex, PrintWriter err, boolean stackTrace) { return report(ex, err, stackTrace, null); }
+
+    /** @param seed the seed of the failed run, printed with the message, or null */
+    static int report(Throwable ex, PrintWriter err, boolean stackTrace, Long seed) {
         int code;
         String message;
         if (ex instanceof UnknownNameException || ex instanceof UnknownParameterException
@@ -45,8 +56,13 @@ final class Failures {
             message = ex.getClass().getName() + ": " + ex.getMessage();
         }
         err.println("gclab: " + message);
-        if (stackTrace) ex.printStackTrace(err);
-        else if (code == CommandLine.ExitCode.SOFTWARE) err.println("(run with --stacktrace for details)");
+        String repeat = seed != null && code == CommandLine.ExitCode.SOFTWARE ? "seed " + seed + ": repeat with --seed " + seed : null;
+        if (stackTrace) {
+            if (repeat != null) err.println("(" + repeat + ")");
+            ex.printStackTrace(err);
+        } else if (code == CommandLine.ExitCode.SOFTWARE) {
+            err.println("(" + (repeat != null ? repeat + "; " : "") + "run with --stacktrace for details)");
+        }
         err.flush();
         return code;
     }

@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
  * The {@code gclab} command line: {@code list}, {@code run}, {@code compare}, {@code bench} and {@code anchors}.
  *
  * <p>Exit codes: 0 success (also {@code --help}, {@code --version}); 1 the run failed (out of heap,
- * invalid heap access, verification failure, I/O, any other error); 2 a usage error (unknown or
+ * also when the machine runs out of memory, invalid heap access, verification failure, I/O, any other
+ * exception or {@link Error} except the JVM's own {@link VirtualMachineError}s); 2 a usage error (unknown or
  * malformed option, missing subcommand, unknown collector, workload or workload parameter).
  * picocli's defaults already map usage errors to 2 and exceptions to 1; the commands themselves
  * turn expected failures into a one-line message ({@link Failures}), so the codes hold whether the
@@ -40,6 +41,15 @@ public final class GclabCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (Error e) { // picocli passes Errors through; report those of the program like any failure
+            Failures.rethrowIfFatal(e);
+            boolean trace = java.util.Arrays.asList(args).contains("--stacktrace");
+            code = Failures.report(e, cl.getErr(), trace);
+        }
+        System.exit(code);
     }
 }

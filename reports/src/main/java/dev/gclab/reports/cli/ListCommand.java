@@ -2,7 +2,10 @@ package dev.gclab.reports.cli;
 
 import dev.gclab.gc.spi.CollectorProvider;
 import dev.gclab.gc.spi.CollectorRegistry;
+import dev.gclab.workloads.Params;
+import dev.gclab.workloads.SizeRange;
 import dev.gclab.workloads.Workload;
+import dev.gclab.workloads.WorkloadParam;
 import dev.gclab.workloads.WorkloadRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +18,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-/** {@code gclab list}: every registered collector and workload, one per line, with each workload's parameters indented below it. */
+/**
+ * {@code gclab list}: every registered collector and workload, one per line, with each workload's
+ * sizes (at its default parameters) and parameters (default, meaning, valid values) indented below it.
+ */
 @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "List the registered collectors and workloads (with workload parameters).")
 final class ListCommand implements Callable<Integer> {
@@ -32,9 +38,13 @@ final class ListCommand implements Callable<Integer> {
         for (CollectorProvider c : collectors) out.printf(Locale.ROOT, row, "collector", c.name(), c.description());
         for (Workload wl : workloads) {
             out.printf(Locale.ROOT, row, "workload", wl.name(), wl.description());
-            Map<String, String> params = wl.parameters();
-            int pw = params.keySet().stream().mapToInt(String::length).max().orElse(0);
-            params.forEach((k, v) -> out.printf(Locale.ROOT, "%" + (13 + w) + "s-p %-" + pw + "s  %s%n", "", k, v));
+            List<WorkloadParam> params = wl.parameters();
+            SizeRange sizes = wl.sizes(Params.parse(wl, Map.of()));
+            out.printf(Locale.ROOT, "%" + (13 + w) + "s--size %s: %s%n", "", sizes, sizes.reason());
+            int pw = params.stream().mapToInt(p -> p.name().length()).max().orElse(0);
+            for (WorkloadParam p : params) {
+                out.printf(Locale.ROOT, "%" + (13 + w) + "s-p %-" + pw + "s  %s: %s; %s%n", "", p.name(), p.defaultValue(), p.description(), p.valid());
+            }
         }
         if (collectors.isEmpty()) out.println("(no collectors registered)");
         if (workloads.isEmpty()) out.println("(no workloads registered)");

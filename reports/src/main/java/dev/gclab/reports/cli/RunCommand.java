@@ -1,7 +1,5 @@
 package dev.gclab.reports.cli;
 
-import dev.gclab.heap.AccessChecks;
-import dev.gclab.heap.MarkBits;
 import dev.gclab.reports.json.ResultJson;
 import dev.gclab.reports.runner.Experiment;
 import dev.gclab.reports.runner.ExperimentRunner;
@@ -17,9 +15,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -42,32 +37,51 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions opts = new ExperimentOptions();
 
+    /** For {@code compare}'s child JVMs: print only the workload's progress lines (the parent prints the table). */
+    @Option(names = "--progress-only", hidden = true)
+    boolean progressOnly;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Experiment experiment = experiment();
+        Experiment experiment;
         try {
-            ExperimentRunner.check(experiment);
-            out.println("seed " + experiment.seed() + opts.seedNote(experiment.seed()));
+            experiment = prepare();
+        } catch (ParameterException e) {
+            throw e;
+        } catch (Exception e) {
+            return Failures.report(e, spec.commandLine().getErr(), opts.stackTrace);
+        }
+        try {
+            if (!progressOnly) out.println("seed " + experiment.seed() + opts.seedNote(experiment.seed()));
             out.flush();
-            RunResult result = new ExperimentRunner(opts.quiet ? line -> {} : line -> { out.println("  " + line); out.flush(); })
+            RunResult result = new ExperimentRunner(opts.quiet ? line -> {} : line -> { out.println((progressOnly ? "" : "  ") + line); out.flush(); })
                 .run(experiment);
-            out.print(RunSummary.format(result));
+            if (!progressOnly) out.print(RunSummary.format(result));
             if (opts.json != null) {
                 write(result);
-                out.println("result written to " + opts.json);
+                if (!progressOnly) out.println("result written to " + opts.json);
             }
             out.flush();
             return 0;
-        } catch (Exception e) {
+        } catch (Throwable t) {
+            Failures.rethrowIfFatal(t);
             out.flush();
-            return Failures.report(e, spec.commandLine().getErr(), opts.stackTrace);
+            return Failures.report(t, spec.commandLine().getErr(), opts.stackTrace, experiment.seed());
         }
     }
 
-    private Experiment experiment() {
+    /**
+     * Checks everything before any work: option values, the JSON file's place, names, workload
+     * parameters and size, the collector's options. Nothing runs and nothing is printed.
+     *
+     * @return the experiment to run
+     */
+    Experiment prepare() {
         opts.validate(spec.commandLine());
-        return opts.experiment(collector, workload, opts.seedOrRandom());
+        Experiment e = opts.experiment(collector, workload, opts.seedOrRandom());
+        ExperimentRunner.check(e);
+        return e;
     }
 
     private void write(RunResult result) {
@@ -77,6 +91,4 @@ final class RunCommand implements Callable<Integer> {
             throw new UncheckedIOException("cannot write " + opts.json + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
     }
-
-    private ParameterException usage(String message) { return new ParameterException(spec.commandLine(), message); }
 }

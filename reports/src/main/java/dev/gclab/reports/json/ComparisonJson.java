@@ -72,6 +72,9 @@ public final class ComparisonJson {
                     throw new ResultFormatException(source + ": comparison[" + i + "]: unsupported schema_version " + sv
                         + " (this gclab reads schema_version " + RunResult.SCHEMA_VERSION + ")", null);
                 }
+                for (String key : RunResult.REQUIRED_KEYS) {
+                    if (!runs.get(i).has(key)) throw new ResultFormatException(source + ": comparison[" + i + "]: missing key '" + key + "'", null);
+                }
             }
             return ResultJson.MAPPER.readValue(json, Comparison.class);
         } catch (JsonMappingException e) {

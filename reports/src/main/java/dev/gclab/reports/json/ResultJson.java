@@ -27,7 +27,7 @@ public final class ResultJson {
     static final ObjectMapper MAPPER = JsonMapper.builder()
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .enable(SerializationFeature.INDENT_OUTPUT)
-        .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+        .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES) // checked against REQUIRED_KEYS instead
         .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -69,6 +69,9 @@ public final class ResultJson {
                 throw new ResultFormatException(source + ": unsupported schema_version " + v
                     + " (this gclab reads schema_version " + RunResult.SCHEMA_VERSION + ")", null);
             }
+            for (String key : RunResult.REQUIRED_KEYS) {
+                if (!tree.has(key)) throw new ResultFormatException(source + ": " + endOf(json) + ": missing key '" + key + "'", null);
+            }
             return MAPPER.readValue(json, RunResult.class);
         } catch (JsonMappingException e) {
             String message = plain(e.getOriginalMessage());
@@ -78,6 +81,15 @@ public final class ResultJson {
         } catch (JsonProcessingException e) {
             throw new ResultFormatException(source + ": malformed JSON " + where(e) + ": " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** The position after the last character, as {@link #where} words it (a missing key is noticed there). */
+    static String endOf(String json) {
+        int line = 1, col = 1;
+        for (int i = 0; i < json.length(); i++) {
+            if (json.charAt(i) == '\n') { line++; col = 1; } else col++;
+        }
+        return "at line " + line + ", column " + col + " (offset " + json.length() + ")";
     }
 
     static String where(JsonProcessingException e) {

@@ -42,6 +42,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void anUnwritableJsonFileIsAUsageErrorBeforeAnyRun() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        for (String[] c : new String[][] {
+            {dir.toString(), "'" + dir + "' is a directory; give a file name, e.g. " + dir.resolve("result.json")},
+            {file.resolve("b.json").toString(), "cannot create '" + file.resolve("b.json") + "': " + file + " is not a directory"},
+            {"", "the file name is empty"},
+        }) {
+            Result r = run("bench", "--quick", "--json", c[0], "--bench-jar", dir.resolve("none.jar").toString());
+            assertEquals(2, r.code(), r::toString);
+            assertEquals("gclab: --json: " + c[1] + "\n", r.err(), r::toString);
+            assertEquals("", r.out());
+        }
+    }
+
+    @Test
     void missingJarIsAUsageError() {
         Result r = run("bench", "--bench-jar", dir.resolve("none.jar").toString());
         assertEquals(2, r.code(), r::toString);

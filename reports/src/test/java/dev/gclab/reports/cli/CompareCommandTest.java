@@ -2,6 +2,8 @@ package dev.gclab.reports.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gclab.gc.spi.CollectorProvider;
+import dev.gclab.gc.spi.CollectorRegistry;
 import dev.gclab.reports.json.ComparisonJson;
 import dev.gclab.reports.runner.Experiment;
 import dev.gclab.reports.runner.ExperimentRunner;
@@ -94,17 +96,19 @@ class CompareCommandTest {
         assertEquals(0, r.code(), r::toString);
         Matcher m = Pattern.compile("^seed (\\d+) \\(random; repeat with --seed \\1\\)\n").matcher(r.out());
         assertTrue(m.find(), r::toString);
-        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +marksweep +rc")), r::toString);
+        List<String> names = CollectorRegistry.all().stream().map(CollectorProvider::name).toList();
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +" + String.join(" +", names))), "a column per collector, by name:\n" + r);
         assertTrue(r.out().contains("compare    testchurn, size 0.1, params keep=64, seed " + m.group(1) + "\n"), r::toString);
         List<String> allocations = row(r.out(), "allocations");
-        assertEquals(allocations.get(0), allocations.get(1), "the same seeded program allocates the same under both:\n" + r);
+        assertEquals(names.size(), allocations.size(), r::toString);
+        assertEquals(1, new java.util.HashSet<>(allocations).size(), "the same seeded program allocates the same under each:\n" + r);
     }
 
     @Test
     void unknownCollectorIsAUsageErrorListingTheValidOnes() {
         CliResult r = CliResult.run("compare", "-w", "pycycles", "-c", "rc,nope", "--size", "0.01");
         assertEquals(2, r.code(), r::toString);
-        assertTrue(r.err().startsWith("gclab: unknown collector 'nope'; valid collectors: marksweep, rc\n"), r::toString);
+        assertTrue(r.err().startsWith("gclab: unknown collector 'nope'; valid collectors: " + CollectorRegistry.names() + "\n"), r::toString);
         assertEquals("", r.out(), "nothing ran");
     }
 
@@ -118,8 +122,8 @@ class CompareCommandTest {
         assertTrue(p.err().contains("unknown parameter 'round' for workload pycycles"), p::toString);
         CliResult v = CliResult.run("compare", "-w", "pycycles", "-p", "evict=200", "--size", "0.01", "--seed", "1");
         assertEquals(2, v.code(), v::toString);
-        assertTrue(v.err().contains("parameter evict of workload pycycles must be in [0, 100]: 200"), v::toString);
-        assertFalse(v.out().contains("compare "), "no table:\n" + v);
+        assertTrue(v.err().contains("parameter evict of workload pycycles must be an integer in [0, 100], not '200'"), v::toString);
+        assertEquals("", v.out(), "nothing ran");
         assertEquals("", CliResult.run("compare", "-w", "nope").out());
     }
 
@@ -128,7 +132,8 @@ class CompareCommandTest {
         for (String[] c : new String[][] {
             {"-c", "rc,rc", "rc is listed twice"},
             {"-c", "rc,,marksweep", "an empty collector name"},
-            {"--size", "-1", "must be > 0"},
+            {"-c", "rc,marksweep,", "an empty collector name in 'rc,marksweep,'"},
+            {"--size", "-1", "'-1' is not > 0; expected a finite number > 0"},
             {"--heap", "lots", "not a size"},
         }) {
             CliResult r = CliResult.run("compare", "-w", "testchurn", c[0], c[1]);
@@ -156,8 +161,42 @@ class CompareCommandTest {
     void helpAndTopLevelListMentionCompare() {
         CliResult h = CliResult.run("compare", "--help");
         assertEquals(0, h.code(), h::toString);
-        assertTrue(h.out().contains("--collectors=NAME[,NAME...]"), h::toString);
+        assertTrue(h.out().contains("--collectors=NAME[:K=V...][,...]"), h::toString);
+        assertTrue(h.out().contains("--jvm=child|same"), h::toString);
         CliResult top = CliResult.run("--help");
         assertTrue(top.out().contains("compare"), top::toString);
+    }
+
+    /** One collector under several settings: each entry carries its options, each column is labelled with them. */
+    @Test
+    void anEntryMayCarryItsOwnOptions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var p = CollectorRegistry.all().stream().filter(c -> c.variants().size() > 1).findFirst().orElseThrow();
+        var v = p.variants().get(1).entrySet().iterator().next();
+        String entry = p.name() + ":" + v.getKey() + "=" + v.getValue();
+        java.nio.file.Path file = dir.resolve("c.json");
+        CliResult r = CliResult.run("compare", "-w", "testchurn", "--size", "0.05", "--seed", "3", "-q", "-c", p.name() + "," + entry, "--json", file.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +" + java.util.regex.Pattern.quote(p.name()) + " +" + java.util.regex.Pattern.quote(entry))), r::toString);
+        var c = dev.gclab.reports.json.ComparisonJson.read(file);
+        assertEquals(java.util.Map.of(), c.comparison().get(0).collectorOptions());
+        assertEquals(java.util.Map.of(v.getKey(), v.getValue()), c.comparison().get(1).collectorOptions());
+        CliResult bad = CliResult.run("compare", "-w", "testchurn", "-c", p.name() + ":nokeyvalue");
+        assertEquals(2, bad.code(), bad::toString);
+        assertTrue(bad.err().contains("is not KEY=VALUE"), bad::toString);
+    }
+
+    /** A child JVM per collector (the default) and one JVM for all give the same deterministic figures. */
+    @Test
+    void childAndSameJvmRunTheSameProgram(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path a = dir.resolve("a.json"), b = dir.resolve("b.json");
+        assertEquals(0, CliResult.run("compare", "-w", "testchurn", "--size", "0.05", "--seed", "9", "-q", "--json", a.toString()).code());
+        assertEquals(0, CliResult.run("compare", "-w", "testchurn", "--size", "0.05", "--seed", "9", "-q", "--jvm", "same", "--json", b.toString()).code());
+        var x = dev.gclab.reports.json.ComparisonJson.read(a).comparison();
+        var y = dev.gclab.reports.json.ComparisonJson.read(b).comparison();
+        assertEquals(x.size(), y.size());
+        for (int i = 0; i < x.size(); i++) {
+            assertEquals(x.get(i).work(), y.get(i).work(), x.get(i).collector());
+            assertEquals(x.get(i).gcCycles(), y.get(i).gcCycles(), x.get(i).collector());
+        }
     }
 }

@@ -90,11 +90,13 @@ class RunJsonTest {
     }
 
     @Test
-    void unwritableJsonFileIsARunFailure(@TempDir Path dir) throws Exception {
+    void aJsonFileThatCannotBeCreatedIsRefusedBeforeTheRun(@TempDir Path dir) throws Exception {
         Path blocker = Files.writeString(dir.resolve("file"), "x");
         CliResult r = CliResult.run("run", "-c", "marksweep", "-w", "testchurn", "--size", "0.1", "--heap", "16m",
             "--json", blocker.resolve("result.json").toString());
-        assertEquals(1, r.code(), r::toString);
-        assertTrue(r.err().startsWith("gclab: cannot write " + blocker.resolve("result.json")), r::toString);
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().startsWith("Invalid value for option '--json': cannot create '" + blocker.resolve("result.json") + "': "
+            + blocker + " is not a directory"), r::toString);
+        assertEquals("", r.out(), "nothing ran");
     }
 }

@@ -24,7 +24,7 @@ class ResultJsonTest {
     static final List<String> KEYS = List.of("schema_version", "gclab_version", "timestamp", "collector", "workload",
         "seed", "size", "params", "collector_options", "heap_bytes", "mark_bits", "checks", "verify", "growth_factor", "constraints",
         "gc_cycles", "young_cycles", "pauses", "wall_ns", "gc_ns", "mutator_ns", "peak_in_use_bytes", "work",
-        "verify_ns", "collector_counters", "jdk_version", "os", "machine");
+        "verify_ns", "collector_counters", "jdk_version", "os", "machine", "spaces", "pauses_minor", "pauses_major", "mmu", "timeline");
 
     static RunResult sample() {
         Map<String, Long> work = new LinkedHashMap<>();
@@ -35,7 +35,12 @@ class ResultJsonTest {
             new RunResult.Constraints(false, "none", false, false, false, false), 12, 0,
             new RunResult.Pauses(12, 5_000_000, 400_000, 600_000, 900_000, 901_000),
             100_000_000, 5_000_000, 95_000_000, 40L << 20, work, 0L, Map.of("pages_dirtied", 3L), "25.0.3+9-LTS",
-            new RunResult.Os("Linux", "amd64", "6.1"), new RunResult.Machine(2, 2L << 30));
+            new RunResult.Os("Linux", "amd64", "6.1"), new RunResult.Machine(2, 2L << 30),
+            Map.of("main", new RunResult.SpaceStats(30L << 20, 64L << 20, 40L << 20, 0, 0)), RunResult.Pauses.NONE,
+            new RunResult.Pauses(12, 5_000_000, 400_000, 600_000, 900_000, 901_000),
+            List.of(new RunResult.MmuPoint(1, 0.0), new RunResult.MmuPoint(10, 0.5)),
+            new RunResult.PauseTimeline(10, 100_000_010, List.of(20L, 50L), List.of(5L, 7L), List.of("major", "major"),
+                List.of(100L, 90L), List.of("main"), List.of(List.of(100L), List.of(90L)), List.of(20L), List.of(3L), List.of("mark")));
     }
 
     @Test

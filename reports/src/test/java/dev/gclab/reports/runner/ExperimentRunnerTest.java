@@ -72,7 +72,7 @@ class ExperimentRunnerTest {
     @Test
     void unknownNamesAndParametersAreRejectedBeforeRunning() {
         var c = assertThrows(UnknownNameException.class, () -> ExperimentRunner.check(Experiment.of("nope", "testchurn", 1)));
-        assertTrue(c.getMessage().contains("valid collectors: marksweep"), c.getMessage());
+        assertTrue(c.getMessage().contains("valid collectors: " + dev.gclab.gc.spi.CollectorRegistry.names()), c.getMessage());
         var w = assertThrows(UnknownNameException.class, () -> ExperimentRunner.check(Experiment.of("marksweep", "nope", 1)));
         assertTrue(w.getMessage().contains("testchurn"), w.getMessage());
         var p = assertThrows(UnknownParameterException.class,
@@ -84,8 +84,12 @@ class ExperimentRunnerTest {
     void argumentErrorsBeforeTheFirstAllocationAreTheWorkloadRejectingItsArguments() {
         var e = assertThrows(WorkloadArgumentException.class, () -> new ExperimentRunner().run(CHURN.withParams(Map.of("keep", "many"))));
         assertTrue(e.getMessage().contains("many"), e.getMessage());
-        // keep=0 fails later, inside the allocation loop: a plain failure of the run
-        var later = assertThrows(IllegalArgumentException.class, () -> new ExperimentRunner().run(CHURN.withParams(Map.of("keep", "0"))));
+        e = assertThrows(WorkloadArgumentException.class, () -> ExperimentRunner.check(CHURN.withParams(Map.of("keep", "0"))));
+        assertEquals("parameter keep of workload testchurn must be an integer in [1, 1048576], not '0' (out of range)", e.getMessage());
+        e = assertThrows(WorkloadArgumentException.class, () -> ExperimentRunner.check(CHURN.withSize(5000)));
+        assertEquals("testchurn: size 5000 is out of range: testchurn takes sizes in (0, 1000] (100000 × size allocations)", e.getMessage());
+        // an IllegalArgumentException after the first allocation is a plain failure of the run
+        var later = assertThrows(IllegalArgumentException.class, () -> new ExperimentRunner().run(CHURN.withParams(Map.of("fail", "argument"))));
         assertEquals(IllegalArgumentException.class, later.getClass());
     }
 

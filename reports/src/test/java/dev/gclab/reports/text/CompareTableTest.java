@@ -22,7 +22,8 @@ class CompareTableTest {
             new RunResult.Constraints(false, "none", false, false, false, false), cycles, young,
             new RunResult.Pauses(cycles, 5_000_000, 400_000, 600_000, 900_000, 12_300_000),
             100_000_000, 5_000_000, 95_000_000, 4L << 20, work, 0L, collectorCounters, "25",
-            new RunResult.Os("Linux", "amd64", "6.1"), new RunResult.Machine(2, 2L << 30));
+            new RunResult.Os("Linux", "amd64", "6.1"), new RunResult.Machine(2, 2L << 30),
+            Map.of(), RunResult.Pauses.NONE, RunResult.Pauses.NONE, List.of(), RunResult.PauseTimeline.EMPTY);
     }
 
     private static String line(String table, String label) {
@@ -35,7 +36,7 @@ class CompareTableTest {
         String t = CompareTable.format(List.of(
             result("marksweep", 15, 0, Map.of("finalizers_run", 7L)),
             result("rc", 1_419, 1_404, new LinkedHashMap<>(Map.of("pages_dirtied", 842L)))));
-        assertTrue(t.startsWith("compare    pycycles, size 1.0, params rounds=3, seed 42\n"
+        assertTrue(t.startsWith("compare    pycycles, size 1, params rounds=3, seed 42\n"
             + "heap       256 MiB, mark bits side, checks full, growth 2.0, verify off\n\n"), t);
         assertTrue(t.lines().anyMatch(l -> l.matches(" +marksweep +rc")), t);
         assertTrue(line(t, "GC cycles").matches("GC cycles +15 +1,419"), t);

@@ -4,7 +4,10 @@ import dev.gclab.heap.Mutator;
 import dev.gclab.heap.memory.HeapMemory;
 import dev.gclab.heap.object.LayoutRegistry;
 import dev.gclab.heap.object.ObjectModel;
+import dev.gclab.workloads.Numbers;
+import dev.gclab.workloads.ParamValues;
 import dev.gclab.workloads.Params;
+import dev.gclab.workloads.SizeRange;
 import dev.gclab.workloads.Trees;
 import dev.gclab.workloads.Workload;
 import dev.gclab.workloads.WorkloadContext;
@@ -42,6 +45,10 @@ public final class GcBench implements Workload {
     /** The longest long[] that fits one 64 MiB chunk. */
     static final long MAX_ARRAY_LENGTH = (HeapMemory.CHUNK_BYTES - ObjectModel.HEADER_BYTES) / 8;
 
+    /** The array has round(ARRAY_LENGTH × size) elements: at least 2, and it must fit one chunk. */
+    static final SizeRange SIZES = new SizeRange(2.0 / ARRAY_LENGTH, (double) MAX_ARRAY_LENGTH / ARRAY_LENGTH,
+        "the long-lived array has round(" + ARRAY_LENGTH + " × size) elements, 2 .. " + MAX_ARRAY_LENGTH);
+
     /** The sizes of one run. */
     public record Plan(int stretchDepth, int longLivedDepth, List<Integer> depths, int arrayLength) {
         public static Plan forSize(double size) {
@@ -52,11 +59,11 @@ public final class GcBench implements Workload {
                 int scaled = Math.max(MIN_DEPTH, d - k);
                 if (!depths.contains(scaled)) depths.add(scaled);
             }
-            long len = Math.round(ARRAY_LENGTH * size);
-            if (len < 2 || len > MAX_ARRAY_LENGTH) {
-                throw new IllegalArgumentException("gcbench: size " + size + " gives an array of " + len
-                    + " elements; size must give 2 .. " + MAX_ARRAY_LENGTH);
+            if (!SIZES.contains(size)) {
+                throw new IllegalArgumentException("gcbench: size " + Numbers.format(size) + " is out of range: gcbench takes sizes in "
+                    + SIZES + " (" + SIZES.reason() + ")");
             }
+            long len = Math.round(ARRAY_LENGTH * size);
             return new Plan(Math.max(MIN_DEPTH, STRETCH_DEPTH - k), Math.max(MIN_DEPTH, LONG_LIVED_DEPTH - k),
                 List.copyOf(depths), (int) len);
         }
@@ -80,8 +87,11 @@ public final class GcBench implements Workload {
     }
 
     @Override
+    public SizeRange sizes(ParamValues params) { return SIZES; }
+
+    @Override
     public void run(WorkloadContext ctx) {
-        Params.requireKnown(NAME, ctx.params(), parameters().keySet());
+        Params.check(this, ctx.size(), ctx.params());
         Plan plan = Plan.forSize(ctx.size());
         Mutator m = ctx.mutator();
         int node = m.layouts().fixed(NODE_LAYOUT, "rrdd");

@@ -2,8 +2,6 @@ package dev.gclab.workloads.graph;
 
 import dev.gclab.gc.spi.UnknownNameException;
 
-import java.util.Locale;
-
 /** The portable graph shapes (see {@link GraphShapes} for their exact construction). */
 public enum Shape {
     /** N/2 two-node cycles: garbage. */
@@ -44,9 +42,9 @@ public enum Shape {
         return sb.toString();
     }
 
-    /** The shape called {@code name} (case-insensitive); an unknown name is an error listing the valid ones. */
+    /** The shape called {@code name} (case-sensitive, surrounding spaces ignored); an unknown name is an error listing the valid ones. */
     public static Shape parse(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
+        String n = name.trim();
         for (Shape s : values()) if (s.label.equals(n)) return s;
         throw new UnknownNameException("shape", name, names());
     }

@@ -2,12 +2,17 @@ package dev.gclab.workloads.pycycles;
 
 import dev.gclab.heap.memory.HeapMemory;
 import dev.gclab.heap.object.ObjectModel;
+import dev.gclab.workloads.Numbers;
+import dev.gclab.workloads.ParamValues;
 import dev.gclab.workloads.Params;
+import dev.gclab.workloads.SizeRange;
 import dev.gclab.workloads.Trees;
 import dev.gclab.workloads.Workload;
 import dev.gclab.workloads.WorkloadContext;
+import dev.gclab.workloads.WorkloadParam;
+import dev.gclab.workloads.WorkloadParam.IntegerParam;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -60,6 +65,16 @@ public final class PyCycles implements Workload {
     /** The longest ref[] that fits one 64 MiB chunk. */
     static final int MAX_ARRAY = (int) ((HeapMemory.CHUNK_BYTES - ObjectModel.HEADER_BYTES) / 8);
 
+    private static final List<WorkloadParam> PARAMS = List.of(
+        IntegerParam.of("rounds", 1, 1_000_000, 12, "rounds of churn (not scaled by size)"),
+        IntegerParam.of("cache", 1, MAX_ARRAY, 2_000, "weak-reference cache entries at size 1.0"),
+        IntegerParam.of("evict", 0, 100, 10, "percent of the cache entries dropped per round"),
+        IntegerParam.of("resources", 0, 100_000_000, 1_000, "finalized resources created per round at size 1.0"),
+        IntegerParam.of("ring", 3, MAX_ARRAY, 1_000, "nodes per ring (not scaled)"),
+        IntegerParam.of("collect_every", 0, 1_000_000, 4, "an explicit full collection after every N rounds (0: only at the end)"),
+        IntegerParam.of("resurrect", 0, 1_000_000, 16, "one resource in N resurrects itself from its finalizer (0: none)"),
+        IntegerParam.of("cleanups", 0, 1_000_000, 8, "one resource in N also gets a withFinalizer cleanup (0: none)"));
+
     /**
      * The counts of one run.
      *
@@ -86,15 +101,15 @@ public final class PyCycles implements Workload {
 
         /** The plan for {@code size} and the workload parameters; every error is an {@link IllegalArgumentException}. */
         public static Plan of(double size, Map<String, String> params) {
-            if (!(size > 0) || Double.isInfinite(size)) throw new IllegalArgumentException(NAME + ": size must be > 0: " + size);
-            int rounds = Params.intParam(NAME, params, "rounds", 12, 1, 1_000_000);
-            int cache = Params.intParam(NAME, params, "cache", 2_000, 1, MAX_ARRAY);
-            int evict = Params.intParam(NAME, params, "evict", 10, 0, 100);
-            int resources = Params.intParam(NAME, params, "resources", 1_000, 0, 100_000_000);
-            int ring = Params.intParam(NAME, params, "ring", 1_000, 3, MAX_ARRAY);
-            int collectEvery = Params.intParam(NAME, params, "collect_every", 4, 0, 1_000_000);
-            int resurrect = Params.intParam(NAME, params, "resurrect", 16, 0, 1_000_000);
-            int cleanups = Params.intParam(NAME, params, "cleanups", 8, 0, 1_000_000);
+            ParamValues p = Params.check(new PyCycles(), size, params);
+            int rounds = p.intValue("rounds");
+            int cache = p.intValue("cache");
+            int evict = p.intValue("evict");
+            int resources = p.intValue("resources");
+            int ring = p.intValue("ring");
+            int collectEvery = p.intValue("collect_every");
+            int resurrect = p.intValue("resurrect");
+            int cleanups = p.intValue("cleanups");
             int cacheSlots = scaled(cache, size, 4, "cache");
             int evictions = evict == 0 ? 0 : (int) Math.max(1, Math.round(cacheSlots * (evict / 100.0)));
             return new Plan(rounds, scaled(PAIRS, size, 1, "pairs"), scaled(TENS, size, 1, "tens"),
@@ -107,7 +122,8 @@ public final class PyCycles implements Workload {
         private static int scaled(int base, double size, int min, String what) {
             double v = Math.rint(base * size);
             if (v > MAX_ARRAY) {
-                throw new IllegalArgumentException(String.format("%s: size %s gives %,.0f %s; at most %,d", NAME, size, v, what, MAX_ARRAY));
+                throw new IllegalArgumentException(NAME + ": size " + Numbers.format(size) + " gives " + Numbers.format(v) + " " + what
+                    + "; at most " + MAX_ARRAY);
             }
             return (int) Math.max(min, v);
         }
@@ -128,17 +144,22 @@ public final class PyCycles implements Workload {
     }
 
     @Override
-    public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("rounds", "12: rounds of churn (not scaled by size)");
-        p.put("cache", "2000: weak-reference cache entries at size 1.0");
-        p.put("evict", "10: percent of the cache entries dropped per round");
-        p.put("resources", "1000: finalized resources created per round at size 1.0");
-        p.put("ring", "1000: nodes per ring (not scaled)");
-        p.put("collect_every", "4: an explicit full collection after every N rounds (0: only at the end)");
-        p.put("resurrect", "16: one resource in N resurrects itself from its finalizer (0: none)");
-        p.put("cleanups", "8: one resource in N also gets a withFinalizer cleanup (0: none)");
-        return p;
+    public List<WorkloadParam> parameters() { return PARAMS; }
+
+    /**
+     * Every per-round count and table is {@code rint(base × size)} and must fit one {@code ref[]}
+     * ({@value #MAX_ARRAY} slots); the largest base is the 2-cycles per round, the cache or the
+     * resources, so the largest size is {@code MAX_ARRAY / that base}.
+     */
+    @Override
+    public SizeRange sizes(ParamValues params) {
+        int cache = params.intValue("cache");
+        int resources = params.intValue("resources");
+        String largest = "2-cycles per round, " + PAIRS + " × size";
+        int base = PAIRS;
+        if (cache > base) { base = cache; largest = "cache entries, cache=" + cache + " × size"; }
+        if (resources > base) { base = resources; largest = "resources per round, resources=" + resources + " × size"; }
+        return new SizeRange(0, (double) MAX_ARRAY / base, "the largest table, " + largest + ", must fit " + MAX_ARRAY + " slots");
     }
 
     @Override
@@ -146,7 +167,6 @@ public final class PyCycles implements Workload {
 
     /** Runs the program and returns what it observed (every check passed). */
     public static Outcome execute(WorkloadContext ctx) {
-        Params.requireKnown(NAME, ctx.params(), new PyCycles().parameters().keySet());
         Plan plan = Plan.of(ctx.size(), ctx.params());
         PyCyclesRun run = new PyCyclesRun(ctx, plan);
         run.setUp();

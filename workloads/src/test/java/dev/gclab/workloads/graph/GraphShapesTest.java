@@ -257,7 +257,8 @@ class GraphShapesTest {
         UnknownNameException e = assertThrows(UnknownNameException.class, () -> Shape.parse("mesh"));
         assertTrue(e.getMessage().contains("'mesh'"), e.getMessage());
         assertTrue(e.getMessage().contains("cyc2, cyc10, ring, ring_live, random, local, tree, tree_td"), e.getMessage());
-        assertEquals(Shape.TREE_TD, Shape.parse("TREE_TD"));
+        assertEquals(Shape.TREE_TD, Shape.parse(" tree_td "));
+        assertThrows(UnknownNameException.class, () -> Shape.parse("TREE_TD"), "names are case-sensitive");
     }
 
     @Test

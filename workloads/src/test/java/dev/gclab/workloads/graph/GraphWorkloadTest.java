@@ -1,6 +1,5 @@
 package dev.gclab.workloads.graph;
 
-import dev.gclab.gc.spi.UnknownNameException;
 import dev.gclab.workloads.TestHeaps;
 import dev.gclab.workloads.Workload;
 import dev.gclab.workloads.WorkloadRegistry;
@@ -11,7 +10,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,14 +49,22 @@ class GraphWorkloadTest {
             e = assertThrows(IllegalArgumentException.class, () -> graph.run(t.context(1, 0.001, Map.of("graph_seed", "x"))));
             assertTrue(e.getMessage().contains("graph_seed"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> graph.run(t.context(1, 0.001, Map.of("shape", "blob"))));
-            assertInstanceOf(UnknownNameException.class, e);
-            assertTrue(e.getMessage().contains("valid shapes: cyc2, cyc10, ring, ring_live, random, local, tree, tree_td"), e.getMessage());
+            assertTrue(e.getMessage().contains("must be one of cyc2, cyc10, ring, ring_live, random, local, tree, tree_td, not 'blob'"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> graph.run(t.context(1, 0.001, Map.of("shape", "TREE"))));
+            assertTrue(e.getMessage().contains("not 'TREE' (values are case-sensitive)"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> graph.run(t.context(1, 0.001, Map.of("reps", "many"))));
             assertTrue(e.getMessage().contains("reps"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> graph.run(t.context(1, 0.001, Map.of("reps", "-1"))));
-            assertTrue(e.getMessage().contains("reps"), e.getMessage());
+            assertTrue(e.getMessage().contains("parameter reps of workload graph must be an integer in [0, 1000000], not '-1'"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> graph.run(t.context(1, 1e-7, Map.of())));
-            assertTrue(e.getMessage().contains("N = 0"), e.getMessage());
+            assertTrue(e.getMessage().contains("graph: size 1e-7 is out of range: graph takes sizes in [1e-6, 8.388607]"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> graph.run(t.context(1, 10, Map.of("shape", "local"))));
+            assertTrue(e.getMessage().contains("graph: size 10 is out of range: graph takes sizes in [1e-6, 8.388607] (shapes random and local "
+                + "hold their N = round(1000000 × size) nodes in one ref[], 1 .. 8388607)"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> graph.run(t.context(1, 3000, Map.of("shape", "ring"))));
+            assertTrue(e.getMessage().contains("graph: size 3000 is out of range: graph takes sizes in [1e-6, 2147.483647]"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> graph.run(t.context(1, 1e300, Map.of())));
+            assertTrue(e.getMessage().contains("size 1e300 is out of range"), e.getMessage());
             assertEquals(0, t.collector().stats().cycles(), "nothing ran");
         }
     }
@@ -66,6 +72,7 @@ class GraphWorkloadTest {
     @Test
     void registryListsEveryWorkload() {
         assertEquals("gcbench, graph, pycycles", WorkloadRegistry.names());
-        assertTrue(graph.parameters().keySet().containsAll(java.util.List.of("shape", "reps")));
+        assertTrue(graph.parameters().stream().map(dev.gclab.workloads.WorkloadParam::name).toList()
+            .containsAll(java.util.List.of("shape", "reps", "graph_seed")));
     }
 }

@@ -136,10 +136,13 @@ class PyCyclesTest {
             e = assertThrows(IllegalArgumentException.class, () -> pycycles.run(t.context(1, SMALL, Map.of("ring", "2"))));
             assertTrue(e.getMessage().contains("ring"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> pycycles.run(t.context(1, 1e6, Map.of())));
-            assertTrue(e.getMessage().contains("size 1000000.0 gives"), e.getMessage());
+            assertTrue(e.getMessage().contains("size 1000000 is out of range: pycycles takes sizes in (0, 838.8607]"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> pycycles.run(t.context(1, 1.0, Map.of("resources", "100000000"))));
+            assertTrue(e.getMessage().contains("size 1 is out of range: pycycles takes sizes in (0, 0.08388607] (the largest table, "
+                + "resources per round, resources=100000000 × size"), e.getMessage());
             assertEquals(0, t.heap().counters().allocations);
         }
-        assertEquals(pycycles.parameters().keySet(), java.util.Set.of("rounds", "cache", "evict", "resources", "ring",
+        assertEquals(pycycles.parameters().stream().map(dev.gclab.workloads.WorkloadParam::name).collect(java.util.stream.Collectors.toSet()), java.util.Set.of("rounds", "cache", "evict", "resources", "ring",
             "collect_every", "resurrect", "cleanups"));
     }
 

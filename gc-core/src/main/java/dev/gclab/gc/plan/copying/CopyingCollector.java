@@ -86,7 +86,7 @@ public final class CopyingCollector implements Collector {
             verifier.setWeakRefLayout(finalization.weakRefLayout());
         }
         heap.setCollectionTrigger(options.minTriggerBytes());
-        stats.setHeapBytes(heap::inUseBytes);
+        stats.setHeap(heap);
     }
 
     @Override public String name() { return CopyingProvider.NAME; }

@@ -64,7 +64,7 @@ public final class MarkSweepCollector implements Collector {
             verifier.setWeakRefLayout(finalization.weakRefLayout());
         }
         heap.setCollectionTrigger(options.minTriggerBytes());
-        stats.setHeapBytes(heap::inUseBytes);
+        stats.setHeap(heap);
     }
 
     @Override public String name() { return MarkSweepProvider.NAME; }

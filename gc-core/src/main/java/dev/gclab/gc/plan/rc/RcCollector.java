@@ -109,7 +109,7 @@ public final class RcCollector implements Collector {
         }
         if (thresholds != null) setThresholds(thresholds);
         heap.setCollectionTrigger(Long.MAX_VALUE);
-        stats.setHeapBytes(heap::inUseBytes);
+        stats.setHeap(heap);
     }
 
     private static CountStorage parseStorage(String s) {
