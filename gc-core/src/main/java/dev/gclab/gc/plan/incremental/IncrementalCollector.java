@@ -139,7 +139,7 @@ public final class IncrementalCollector implements Collector {
             verifier.setWeakRefLayout(finalization.weakRefLayout());
         }
         heap.setCollectionTrigger(pacer.markTrigger());
-        stats.setHeapBytes(heap::inUseBytes);
+        stats.setHeap(heap);
     }
 
     private static boolean parseBarrier(String s) {
