@@ -105,6 +105,11 @@ final class Py implements AutoCloseable {
         return variants(p -> p.constraints().needsRefCounts(), v -> !"true".equals(v.get("incremental")));
     }
 
+    /** The reference-counting collectors in the variants that select CPython 3.14's incremental collection ({@code incremental=true}). */
+    static Stream<Arguments> refCountingIncremental() {
+        return variants(p -> p.constraints().needsRefCounts(), v -> "true".equals(v.get("incremental")));
+    }
+
     private static Stream<Arguments> variants(java.util.function.Predicate<CollectorProvider> collectors, java.util.function.Predicate<Map<String, String>> which) {
         return CollectorRegistry.all().stream().filter(collectors).flatMap(p -> p.variants().stream().filter(which)
             .map(v -> Arguments.of(Named.of(v.isEmpty() ? p.name() : p.name() + new java.util.TreeMap<>(v), v.isEmpty() ? p : new Variant(p, v)))));
