@@ -217,8 +217,21 @@ public final class Finalization {
             unraisable(where, e);
             return null;
         } finally {
-            if (f.handle != 0) mutator.releaseHandle(f.handle);
+            releaseHandle(f);
         }
+    }
+
+    /**
+     * Lets go of {@code f}'s weak reference once its cleanup ran or was detached. Its callback is dropped
+     * first: it would only find the cleanup gone, and a weak reference can outlive its last holder for a
+     * while (floating garbage of an incremental collector's cycle, which still counts as live in it) and
+     * see its referent die then — that callback must neither run nor be counted.
+     */
+    private void releaseHandle(FinalizeHandle f) {
+        if (f.handle == 0) return;
+        int r = reg.weakRecordOf(mutator.deref(f.handle));
+        if (r != 0) reg.fn[r] = null;
+        mutator.releaseHandle(f.handle);
     }
 
     /** The object {@code f} watches, or 0 if it is dead. */
@@ -231,7 +244,7 @@ public final class Finalization {
         if (!f.alive) return false;
         f.alive = false;
         finalizeHandles.remove(f);
-        if (f.handle != 0) mutator.releaseHandle(f.handle);
+        releaseHandle(f);
         return true;
     }
 

@@ -165,6 +165,29 @@ class IncrementalCollectorTest {
         checkList(keep, 2_000);
     }
 
+    /**
+     * IU: a withFinalizer whose cleanup is called early (its weak reference let go) while a cycle marks:
+     * the weak reference was greyed with the roots and floats; its referent dies in the same cycle.
+     * The callback must not run (nor be counted): the cleanup is gone. (pycycles found this.)
+     */
+    @Test
+    void aFloatingWeakReferenceOfACleanupCalledEarlyRunsNoCallback() {
+        start("iu", 1L << 30, Map.of());
+        int gh = m.global("holder");
+        m.setGlobal(gh, m.allocate(node));
+        m.setRef(m.getGlobal(gh), 0, m.allocate(node)); // r, reachable only through the holder
+        int[] runs = {0};
+        var f = gc.finalization().withFinalizer(m, m.getRef(m.getGlobal(gh), 0), () -> runs[0]++);
+        gc.incrementalStep(1); // initial pause: the holder and the cleanup's weak reference (a handle) grey; r white
+        m.setRef(m.getGlobal(gh), 0, 0); // r dies before the holder is scanned (IU: no barrier on a deletion)
+        f.call(); // the cleanup runs early; its weak reference is let go, but it is marked: it floats
+        assertEquals(1, runs[0]);
+        while (!gc.incrementalStep(100)) { }
+        assertEquals(1, runs[0]);
+        assertEquals(0, counter("weakref_callbacks_run"), "no callback for the floating weak reference of a finished cleanup");
+        assertEquals(1, counter("cleanups_run"));
+    }
+
     // ------------------------------------------------------------------ barriers broken on purpose
 
     /**
