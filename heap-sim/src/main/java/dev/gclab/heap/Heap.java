@@ -403,6 +403,7 @@ public final class Heap implements AutoCloseable {
         if (s == null) return null;
         s.space = space.id;
         s.sweepGen = space.sweepGen; // a new span has nothing to sweep
+        addSwept(space, s);
         space.spanBytes += (long) npages << SizeClasses.PAGE_SHIFT;
         growSideTables();
         if (spanCount == spans.length) spans = java.util.Arrays.copyOf(spans, spanCount * 2);
@@ -458,18 +459,38 @@ public final class Heap implements AutoCloseable {
         space.sweepGen++;
         space.sweeper = sweeper;
         space.sweepCursor = 0;
-        for (int i = 0; i < spanCount; i++) {
-            Span s = spans[i];
-            if (s.space != space.id) continue;
-            int sc = (s.sizeClass << 1) | (s.noScan ? 1 : 0);
-            Span[] list = space.unswept[sc];
-            int n = space.unsweptCount[sc];
-            if (list == null) list = space.unswept[sc] = new Span[Math.max(4, n)];
-            else if (n == list.length) list = space.unswept[sc] = java.util.Arrays.copyOf(list, n * 2);
-            list[n] = s;
-            space.unsweptCount[sc] = n + 1;
-            space.unsweptTotal++;
+        for (int sc = 0; sc < Space.SPAN_CLASSES; sc++) { // every swept span becomes unswept: swap the lists
+            Span[] all = space.swept[sc];
+            space.swept[sc] = space.unswept[sc];
+            space.unswept[sc] = all;
+            space.unsweptCount[sc] = space.sweptCount[sc];
+            space.unsweptTotal += space.sweptCount[sc];
+            space.sweptCount[sc] = 0;
         }
+    }
+
+    private static int spanClassOf(Span s) { return (s.sizeClass << 1) | (s.noScan ? 1 : 0); }
+
+    private static void addSwept(Space space, Span s) {
+        int sc = spanClassOf(s);
+        Span[] list = space.swept[sc];
+        int n = space.sweptCount[sc];
+        if (list == null) list = space.swept[sc] = new Span[8];
+        else if (n == list.length) list = space.swept[sc] = java.util.Arrays.copyOf(list, n * 2);
+        list[n] = s;
+        s.classListIndex = n;
+        space.sweptCount[sc] = n + 1;
+    }
+
+    private static void removeSwept(Space space, Span s) {
+        int sc = spanClassOf(s);
+        Span[] list = space.swept[sc];
+        int last = --space.sweptCount[sc];
+        Span moved = list[last];
+        list[s.classListIndex] = moved;
+        moved.classListIndex = s.classListIndex;
+        list[last] = null;
+        s.classListIndex = -1;
     }
 
     /** True if {@code s} waits for a lazy sweep: its marks, not its alloc bits, say which of its objects live. */
@@ -510,7 +531,10 @@ public final class Heap implements AutoCloseable {
         if (inUseBytes > peakInUseBytes) peakInUseBytes = inUseBytes; // occupancy peaks just before a sweep
         space.samplePeak();
         s.sweepGen = space.sweepGen;
+        s.classListIndex = -1; // it left the swept list when the sweep began
+        s.partialIndex = -1;
         long freed = space.sweeper.sweep(s);
+        if (s.state == Span.IN_USE) addSwept(space, s); // not emptied and released
         inUseBytes -= freed;
         space.inUseBytes -= freed;
         if (trigger != Long.MAX_VALUE) trigger = Math.max(0, trigger - freed);
@@ -552,6 +576,7 @@ public final class Heap implements AutoCloseable {
         last.listIndex = i;
         spans[spanCount] = null;
         s.listIndex = -1;
+        if (s.classListIndex >= 0) removeSwept(space, s);
         space.spanBytes -= (long) s.pages << SizeClasses.PAGE_SHIFT;
         if (s.allocCount > 0) {
             long bytes = s.allocCount * s.elemSize;
@@ -571,6 +596,7 @@ public final class Heap implements AutoCloseable {
     public long free(long obj) {
         Span s = pages.spanOfHeapAddress(obj);
         Space space = spaces[s.space];
+        if (s.sweepGen != space.sweepGen) throw new IllegalStateException(String.format("free of 0x%x in %s, which waits for a lazy sweep", obj, s));
         long slotBytes = s.elemSize;
         int spanClass = (s.sizeClass << 1) | (s.noScan ? 1 : 0);
         boolean wasFull = s.isFull();

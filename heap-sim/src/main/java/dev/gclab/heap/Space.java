@@ -35,9 +35,15 @@ public final class Space {
     final Span[][] partial = new Span[SPAN_CLASSES][];
     final int[] partialCount = new int[SPAN_CLASSES];
 
-    /** Lazy sweeping ({@link Heap#beginLazySweep}): the space's sweep generation, and its unswept spans per span class. */
+    /**
+     * Lazy sweeping ({@link Heap#beginLazySweep}): the space's sweep generation; per span class its swept
+     * spans (every span, between lazy sweeps) and its unswept ones. Beginning a lazy sweep swaps the two
+     * lists of each class (Go's swept and unswept span sets), so it costs per class, not per span.
+     */
     int sweepGen;
-    final Span[][] unswept = new Span[SPAN_CLASSES][];
+    Span[][] swept = new Span[SPAN_CLASSES][];
+    final int[] sweptCount = new int[SPAN_CLASSES];
+    Span[][] unswept = new Span[SPAN_CLASSES][];
     final int[] unsweptCount = new int[SPAN_CLASSES];
     int unsweptTotal;
     /** The span class the collector's bounded sweep steps take spans from until its list is empty. */

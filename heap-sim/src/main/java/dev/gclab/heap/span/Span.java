@@ -78,6 +78,8 @@ public final class Span {
      * Maintained by the heap ({@code Heap.beginLazySweep}).
      */
     public int sweepGen;
+    /** Position in its space's list of swept spans of its span class (what a lazy sweep takes over at once), or -1. Maintained by the heap. */
+    public int classListIndex = -1;
     public static final byte GC_NONE = 0, GC_MARK = 1, GC_EVACUATE = 2;
 
     public Span(long base, int pages, int sizeClass, boolean noScan, long elemSize, boolean needZero) {
