@@ -65,12 +65,13 @@ import java.util.function.LongPredicate;
  * <p>Knobs ({@code -o}): {@code barrier=satb|iu} (default satb), {@code goal=} (heap goal as a multiple
  * of the live size; default the heap's growth factor, 2.0), {@code trigger_ratio=} (where in the runway
  * from live size to goal marking starts, 0..1, default 0.5), {@code step_budget=} (objects scanned per
- * marking step, default 4096), {@code sweep_budget=} (spans per sweep step, default 256), and the common
- * {@code debug}.
+ * marking step, default 2048), {@code sweep_budget=} (spans per sweep step, default 256),
+ * {@code assist_floor=} (bytes of allocation that pay at least for each object scanned, default 256:
+ * the pacer's cap on the collector's share of time, see {@link Pacer}), and the common {@code debug}.
  */
 public final class IncrementalCollector implements Collector {
-    static final Set<String> KNOBS = Set.of("barrier", "goal", "trigger_ratio", "step_budget", "sweep_budget");
-    static final long DEFAULT_STEP_BUDGET = 4096;
+    static final Set<String> KNOBS = Set.of("barrier", "goal", "trigger_ratio", "step_budget", "sweep_budget", "assist_floor");
+    static final long DEFAULT_STEP_BUDGET = 2048;
     static final int DEFAULT_SWEEP_BUDGET = 256;
     static final double DEFAULT_TRIGGER_RATIO = 0.5;
 
@@ -117,16 +118,18 @@ public final class IncrementalCollector implements Collector {
         double triggerRatio = extra.containsKey("trigger_ratio")
             ? parseDouble("trigger_ratio", extra.get("trigger_ratio"), 0.0, true, 1.0, "a number in [0, 1), e.g. 0.5") : DEFAULT_TRIGGER_RATIO;
         if (triggerRatio >= 1.0) throw new IllegalArgumentException("incremental: trigger_ratio must be a number in [0, 1), e.g. 0.5, not '" + extra.get("trigger_ratio") + "'");
-        long stepBudget = extra.containsKey("step_budget") ? parseLong("step_budget", extra.get("step_budget"), "objects scanned per marking step, e.g. 4096") : DEFAULT_STEP_BUDGET;
+        long stepBudget = extra.containsKey("step_budget") ? parseLong("step_budget", extra.get("step_budget"), "objects scanned per marking step, e.g. 2048") : DEFAULT_STEP_BUDGET;
         long sweepBudget = extra.containsKey("sweep_budget") ? parseLong("sweep_budget", extra.get("sweep_budget"), "spans swept per sweep step, e.g. 256") : DEFAULT_SWEEP_BUDGET;
         if (sweepBudget > Integer.MAX_VALUE) throw new IllegalArgumentException("incremental: sweep_budget must be at most " + Integer.MAX_VALUE);
+        long assistFloor = extra.containsKey("assist_floor") ? parseLong("assist_floor", extra.get("assist_floor"),
+            "bytes of allocation that pay at least for each object scanned, e.g. 256") : Pacer.DEFAULT_ASSIST_FLOOR;
         this.heap = heap;
         this.space = heap.mutatorSpace();
         this.work = heap.counters();
         this.constraints = new Constraints(false, satb ? BarrierKind.SATB : BarrierKind.INCREMENTAL_UPDATE, false, false, true, false);
         this.trace = new IncrementalTrace(heap);
         this.barrier = new IncrementalBarrier(satb, trace);
-        this.pacer = new Pacer(goal, triggerRatio, stepBudget, (int) sweepBudget, options.minTriggerBytes(), heap.maxBytes());
+        this.pacer = new Pacer(goal, triggerRatio, stepBudget, (int) sweepBudget, assistFloor, options.minTriggerBytes(), heap.maxBytes());
         this.sweeper = new Sweeper(heap);
         this.spanSweeper = sweeper::sweepSpan;
         this.finalization = new Finalization(heap);
@@ -204,7 +207,7 @@ public final class IncrementalCollector implements Collector {
     @Override
     public void pollCollection(long requestBytes) {
         if (inPause) return;
-        runStep(phase == SWEEPING ? pacer.sweepBudget : pacer.stepBudget, true);
+        runStep(phase == SWEEPING ? pacer.sweepBudget : pacer.assistBudget(trace.objectsScanned()), true);
     }
 
     @Override
@@ -251,7 +254,8 @@ public final class IncrementalCollector implements Collector {
         long inUse = heap.inUseBytes();
         long at = switch (phase) {
             case IDLE -> pacer.markTrigger();
-            case MARKING -> inUse + pacer.markDistance(inUse, trace.objectsScanned() - cycleStartScanned, trace.greyCount());
+            case MARKING -> inUse + pacer.markDistance(inUse, trace.objectsScanned() - cycleStartScanned, trace.greyCount(),
+                pacer.assistBudget(trace.objectsScanned()));
             default -> inUse + pacer.sweepDistance(work.allocatedBytes, space.unsweptSpans());
         };
         heap.setCollectionTrigger(at);
@@ -358,7 +362,7 @@ public final class IncrementalCollector implements Collector {
             verifyInPause += System.nanoTime() - v0;
             stats.recordVerification(System.nanoTime() - v0);
         }
-        long allocated = heap.objectCount();
+        long allocated = objectsInUse();
         long unreachable = allocated - liveObjects();
         barrier.remark = true;
         trace.beforeRemark = null;
@@ -372,7 +376,7 @@ public final class IncrementalCollector implements Collector {
         barrierOn = false;
         long t1 = System.nanoTime();
         stats.recordPhase(Phase.FINALIZE, t0, t1);
-        long freed = heap.objectCount() - liveObjects(); // what the sweep will free
+        long freed = objectsInUse() - liveObjects(); // what the sweep will free
         pacer.markingEnded(trace.markedBytes + (work.allocatedBytes - cycleStartAllocatedBytes), liveObjects(), trace.objectsScanned() - cycleStartScanned);
         if (verifier != null || invariants != null) {
             long v0 = System.nanoTime();
@@ -398,6 +402,16 @@ public final class IncrementalCollector implements Collector {
         stats.recordPhase(Phase.SWEEP, t2, System.nanoTime());
         stats.cycleCompleted(false);
         last = new CollectionOutcome(2, unreachable, freed + saved, finalization.lastUncollectable());
+    }
+
+    /**
+     * Objects in the heap, from the work counters (each comes from an allocation and leaves by a sweep):
+     * O(1), where {@link Heap#objectCount()} walks every span — too slow for a final pause.
+     */
+    private long objectsInUse() {
+        long n = work.allocations - work.objectsFreed;
+        assert n == heap.objectCount() : "objects in use: the counters say " + n + ", the spans " + heap.objectCount();
+        return n;
     }
 
     /** Objects marked this cycle, plus those allocated (black) since it began. */

@@ -14,11 +14,17 @@ package dev.gclab.gc.plan.incremental;
  * <p>Marking. Every {@code step_budget} objects scanned are paid for by a share of the runway: the
  * distance (bytes of allocation) to the next step is {@code bytes left to the goal * step_budget / work
  * left}, where the work left is the estimate (the objects the last cycle scanned, or half of those it
- * kept if more; at the first cycle the objects in the heap) minus the work done, and never less than the grey objects waiting; an
- * estimate that runs out before marking ends is raised by half of itself. Marking
- * then ends at the goal when the estimate is right, earlier when it overestimates; past the goal the
- * remaining work is paced against a hard goal half a runway further (Go's hard goal is 10 % further),
- * so a bad estimate costs MMU rather than heap; past that, a step every {@value #MIN_DISTANCE} bytes.
+ * kept if more; at the first cycle the objects in the heap) minus the work done, and never less than
+ * the grey objects waiting; an estimate that runs out before marking ends is raised by half of itself.
+ * Marking then ends at the goal when the estimate is right, earlier when it overestimates. Past the
+ * goal (the live size grew, as while a program builds its data) the rest is paced against a hard goal
+ * one runway further. Whatever the estimate says, each object scanned is paid for by at least
+ * {@code assist_floor} bytes of allocation (default {@value #DEFAULT_ASSIST_FLOOR}: a step of 2,048
+ * objects every 512 KiB, or every eighth of the runway on small heaps). That caps the collector's share
+ * of the mutator's time — in gcbench scanning an object costs about what allocating 50 to 100 bytes
+ * does — so a bad estimate or a growing heap costs heap, not MMU: the heap overshoots its goal instead
+ * (MMU against peak occupancy: the knob's trade-off). Only past 15/16 of the heap's maximum do steps
+ * come every {@value #MIN_DISTANCE} bytes, the last defence before a full collection.
  *
  * <p>Sweeping. After marking, the unswept spans are swept in steps of {@code sweep_budget} spans spread
  * over the first half of the allocation that the next cycle's runway allows (the allocator sweeps the
@@ -28,13 +34,25 @@ package dev.gclab.gc.plan.incremental;
  * deterministic for a given program.
  */
 final class Pacer {
+    /**
+     * Objects a collector scans, from its creation, in steps of an eighth of {@code step_budget}: the JVM
+     * interprets the trace loop until its JIT compiles it (after some 60,000 iterations), and an
+     * interpreted step costs several times a compiled one. A property of the simulator, not of the
+     * design: without it the first steps of a run are its longest pauses.
+     */
+    static final long WARM_UP_OBJECTS = 1L << 20;
+
     /** The smallest allocation distance between two steps, so that no step runs per allocation. */
     static final long MIN_DISTANCE = 4L << 10;
+    /** The default of {@code assist_floor}: bytes of allocation that pay for each object scanned at least. */
+    static final long DEFAULT_ASSIST_FLOOR = 256;
 
     final double goalFactor;
     final double triggerRatio;
     final long stepBudget;
     final int sweepBudget;
+    /** Bytes of allocation that pay for each object scanned at least (but past 15/16 of the heap): {@code assist_floor}. */
+    final long assistFloor;
     private final long minGoal;
     private final long maxBytes;
     private final long maxGoal;
@@ -50,7 +68,8 @@ final class Pacer {
     private long sweepRunway;
     private long sweepStartAllocated;
 
-    Pacer(double goalFactor, double triggerRatio, long stepBudget, int sweepBudget, long minGoal, long maxBytes) {
+    Pacer(double goalFactor, double triggerRatio, long stepBudget, int sweepBudget, long assistFloor, long minGoal, long maxBytes) {
+        this.assistFloor = assistFloor;
         this.goalFactor = goalFactor;
         this.triggerRatio = triggerRatio;
         this.stepBudget = stepBudget;
@@ -99,7 +118,12 @@ final class Pacer {
      * The allocation (bytes) after which the next marking step should run, given occupancy
      * {@code inUse}, the work done so far this cycle and the grey objects waiting.
      */
-    long markDistance(long inUse, long workDone, long grey) {
+    /** The budget of the next marking step run by allocation, after {@code scannedSoFar} objects scanned in all. */
+    long assistBudget(long scannedSoFar) {
+        return scannedSoFar < WARM_UP_OBJECTS ? Math.max(1, stepBudget / 8) : stepBudget;
+    }
+
+    long markDistance(long inUse, long workDone, long grey, long stepBudget) {
         if (estimatedWork - workDone < stepBudget) {
             // The estimate ran out with marking unfinished: the heap grew since the last cycle. Half the
             // estimate again is assumed left (a geometric bump: a few steps too many at worst, never a
@@ -108,13 +132,18 @@ final class Pacer {
         }
         long workLeft = Math.max(estimatedWork - workDone, grey);
         long steps = Math.max(1, (workLeft + stepBudget - 1) / stepBudget);
-        long room = inUse < goal ? goal - inUse : hardGoal() - inUse; // past the goal: pace against the hard goal
-        return Math.max(MIN_DISTANCE, room / steps);
+        long room = (inUse < goal ? goal : hardGoal()) - inUse; // past the goal: pace against the hard goal
+        long floor = inUse >= heapLimit() ? MIN_DISTANCE
+            : Math.min(stepBudget * assistFloor, Math.max(MIN_DISTANCE, (goal - liveBytes) / 8));
+        return Math.max(floor, room / steps);
     }
 
-    /** Where an over-goal cycle must end: half a runway past the goal, and well inside the heap. */
+    /** Occupancy past which steps come as often as they can: 15/16 of the heap's maximum. */
+    private long heapLimit() { return maxBytes - (maxBytes >>> 4); }
+
+    /** Where an over-goal cycle should end: one runway past the goal, inside the heap limit. */
     private long hardGoal() {
-        return Math.min(maxBytes - (maxBytes >>> 4), goal + Math.max(MIN_DISTANCE, (goal - markTrigger) / 2));
+        return Math.min(heapLimit(), goal + Math.max(MIN_DISTANCE, goal - liveBytes));
     }
 
     /** Marking is over and {@code unswept} spans wait: the sweep gets the first half of the next runway. */

@@ -76,7 +76,8 @@ class IncrementalCollectorTest {
     @ParameterizedTest
     @CsvSource({"satb,SIDE", "iu,SIDE", "satb,HEADER", "iu,HEADER"})
     void allocationDrivesCyclesOfBoundedStepsAndLiveDataSurvives(String barrier, MarkBits markBits) {
-        start(barrier, 256 << 10, Map.of("step_budget", "500", "sweep_budget", "8"), markBits, true);
+        // a low assist floor: many cycles in a short program (the floor's pacing is PacerTest's)
+        start(barrier, 256 << 10, Map.of("step_budget", "500", "sweep_budget", "8", "assist_floor", "8"), markBits, true);
         int live = m.global("live");
         list(live, 20_000);
         m.pushFrame(1);
