@@ -24,7 +24,10 @@ import java.util.List;
  * <p>One increment ({@code gc.collect(1)}, and every automatic collection):
  * <ol>
  *   <li>the work to do grows by the new objects (the young count) plus {@code min(heap_size / 10 /
- *       scale, 1.5 * new objects)} (scale = threshold 1, at least 2; heap size = tracked objects);</li>
+ *       scale, 1.5 * new objects)} (scale = threshold 1, at least 2; heap size = tracked objects); while
+ *       it is negative the increment does nothing more (it starts at -5000, and marking is paid for
+ *       from it: so the increments after a scavenge's marking wait until the mutator's new objects
+ *       have earned them — gclab's reading of the initial value, as CPython's source does it);</li>
  *   <li>at the start of a scavenge ({@code MARK} phase) it only <em>marks</em>: everything reachable
  *       from the globals, the frames and {@code gc.garbage} through tracked containers moves to the
  *       visited space (known alive: no increment examines it this scavenge); then {@code COLLECT};</li>
@@ -119,6 +122,7 @@ final class Increments {
         long newObjects = detector.count[0];
         workToDo += newObjects + Math.min(heapSize() / SCAN_RATE_DIVISOR / scale(), newObjects * 3 / 2);
         detector.count[0] = 0;
+        if (workToDo < 0) return new CycleDetector.Region(0, 0, 0, 0);
         if (phase == MARK) {
             long marked = markAlive(true);
             workToDo -= marked;

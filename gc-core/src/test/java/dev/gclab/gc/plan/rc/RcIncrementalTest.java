@@ -75,17 +75,29 @@ class RcIncrementalTest {
         assertTrue(rc.constraints().incremental());
         int keep = m.global("keep");
         m.setGlobal(keep, m.allocateArray(LayoutRegistry.REF_ARRAY, 1));
-        for (int i = 0; i < 2000; i++) m.allocate(node); // count[0] = 2001 > 2000: scheduled
+        int grow = m.global("grow");
+        for (int i = 0; i < 2000; i++) addTo(grow); // young count 2001 > 2000: scheduled
         assertEquals(0, rc.stats().cycles(), "3.14 schedules the collection for the next eval-breaker check");
-        m.allocate(node);
+        addTo(grow);
         assertEquals(1, rc.stats().cycles());
-        assertEquals(List.of("start1", "stop1:0"), events, "an automatic collection is an increment (generation 1); the first one only marks");
-        assertEquals(1, rc.generationStats()[1][0]);
+        assertEquals(List.of("start1", "stop1:0"), events, "an automatic collection is an increment (generation 1)");
+        assertEquals(0, rc.generationOf(m.getGlobal(keep)), "its work budget started at -5000: it did nothing");
         assertEquals(PauseKind.STEP, rc.stats().timeline().kind(0));
-        long[] c = rc.generationCounts();
-        assertEquals(0, c[1]);
-        assertEquals(0, c[2]);
-        assertEquals(2, rc.generationOf(m.getGlobal(keep)), "marking moved the reachable list to the old generation");
+        int allocations = 0;
+        while (rc.generationOf(m.getGlobal(keep)) == 0) {
+            addTo(grow);
+            assertTrue(++allocations < 20_000, "the new objects earn the work of a marking increment");
+        }
+        assertEquals(2, rc.generationOf(m.getGlobal(keep)), "marking moved the reachable objects to the old generation");
+        for (String e : events) assertTrue(e.endsWith("1") || e.contains("1:"), "only increments ran: " + events);
+        assertArrayEquals(new long[] {rc.generationCounts()[0], 0, 0}, rc.generationCounts());
+    }
+
+    /** A new node at the head of the list in global {@code g} (it stays reachable). */
+    private void addTo(int g) {
+        long x = m.allocate(node);
+        m.setRef(x, 0, m.getGlobal(g));
+        m.setGlobal(g, x);
     }
 
     @Test
@@ -102,62 +114,88 @@ class RcIncrementalTest {
         assertEquals(List.of("start0", "stop0:0", "start0", "stop0:0", "start2", "stop2:0"), events);
     }
 
+    private int grown;
+
+    /** Allocates {@code n} reachable young objects: the new objects that earn an increment its work. */
+    private void earn(int g, int n) {
+        for (int i = 0; i < n; i++) addTo(g);
+        grown += n;
+    }
+
+    private long scavenges() { return rc.collectorCounters().get("scavenges"); }
+
+    /** A weak reference to {@code obj} in a new global: alive() follows {@code obj}, whatever reuses its address after it dies. */
+    private int watch(long obj) {
+        int g = m.global("watch" + obj);
+        m.setGlobal(g, rc.finalization().newWeakRef(m, obj, null));
+        return g;
+    }
+
+    private boolean alive(int watch) { return rc.finalization().weakRefGet(m.getGlobal(watch)) != 0; }
+
     @Test
     void aGarbageCycleInTheVisitedSpaceWaitsForTheNextScavenge() {
         start(Map.of("thresholds", "0"));
         list("live", 2_000); // an old generation worth scanning
-        int g = m.global("c");
+        int g = m.global("c"), grow = m.global("grow");
         m.pushFrame(1);
         long a = m.allocate(node);
         m.setLocal(0, a);
-        m.setRef(a, 0, m.allocate(node));
-        m.setRef(m.getRef(a, 0), 0, a);
+        long b = m.allocate(node);
+        m.setRef(a, 0, b);
+        m.setRef(b, 0, a);
         m.setGlobal(g, a);
         m.popFrame();
-        rc.collectGeneration(1, GcCause.EXPLICIT); // a scavenge begins: marking moves everything reachable to the visited space
-        assertEquals(2, rc.generationOf(a));
-        m.setGlobal(g, 0); // a and its partner: garbage, in the visited space
-        garbageCycle(); // young garbage: the next increment finds it
-        events.clear();
-        rc.collectGeneration(1, GcCause.EXPLICIT);
-        assertEquals(List.of("start1", "stop1:2"), events, "the young cycle, not the visited one");
-        assertTrue(heap.isObject(a));
-        assertEquals(1, rc.collectorCounters().get("scavenges"), "nothing was pending: the scavenge completed");
-        int steps = 0;
-        while (heap.isObject(a)) {
+        int wa = watch(a), wb = watch(b);
+        while (rc.generationOf(a) != 2) { // until a scavenge's marking moves the reachable cycle to the visited space
+            earn(grow, 1_000);
             rc.incrementalStep(0);
-            assertTrue(++steps < 1000, "the next scavenge finds it");
         }
-        assertEquals(2, rc.collectorCounters().get("scavenges"), "found by the increment that ended the next scavenge (it was last in the pending space)");
-        assertTrue(steps > 1, "not by the marking increment: " + steps);
-        assertEquals(2_000, heap.objectCount());
+        m.setGlobal(g, 0); // a and b: garbage, in the visited space
+        long scavenge = scavenges();
+        while (scavenges() == scavenge) {
+            earn(grow, 1_000);
+            rc.incrementalStep(0);
+            if (scavenges() == scavenge) assertTrue(alive(wa) && alive(wb), "no increment of this scavenge examines the visited space");
+        }
+        int steps = 0;
+        while (alive(wa)) {
+            earn(grow, 1_000);
+            rc.incrementalStep(0);
+            assertTrue(++steps < 1000);
+        }
+        assertFalse(alive(wb));
+        assertTrue(scavenges() <= scavenge + 2, "found by the next scavenge");
+        assertEquals(2_000 + grown + 2, heap.objectCount(), "the live list, the new objects and the two weak references");
     }
 
     @Test
     void incrementsVisitTheWholeOldGenerationOverSeveralCollectionsAndNeverSplitACycle() {
         start(Map.of("thresholds", "0"));
         // x, 2,000 objects held only by handles (not roots for marking: they stay pending), then y
-        int gx = m.global("x"), gy = m.global("y");
+        int gx = m.global("x"), gy = m.global("y"), grow = m.global("grow");
         m.setGlobal(gx, m.allocate(node));
         for (int i = 0; i < 2_000; i++) m.newHandle(m.allocate(node));
         m.setGlobal(gy, m.allocate(node));
         long x = m.getGlobal(gx), y = m.getGlobal(gy);
         m.setRef(x, 0, y);
         m.setRef(y, 0, x);
+        int wx = watch(x), wy = watch(y);
         rc.collectGeneration(2, GcCause.EXPLICIT); // all old; the scavenge completes: all pending, x first and y last
         m.setGlobal(gx, 0);
         m.setGlobal(gy, 0); // the cycle is garbage, its members at both ends of the pending space
         int increments = 0;
-        long scavenges = rc.collectorCounters().get("scavenges");
-        while (rc.collectorCounters().get("scavenges") == scavenges) {
+        long scavenges = scavenges();
+        while (scavenges() == scavenges) {
+            earn(grow, 200);
             rc.incrementalStep(0);
             increments++;
-            assertEquals(heap.isObject(x), heap.isObject(y), "a garbage cycle is collected whole, in one increment");
+            assertEquals(alive(wx), alive(wy), "a garbage cycle is collected whole, in one increment");
             assertTrue(increments < 1000);
         }
         assertTrue(increments > 3, "the old generation took several increments: " + increments);
-        assertFalse(heap.isObject(x), "the increment that took x took y with it");
-        assertEquals(2_000, heap.objectCount());
+        assertFalse(alive(wx), "the increment that took x took y with it");
+        assertEquals(2_000 + grown + 2, heap.objectCount(), "the handles' objects, the new objects and the two weak references");
     }
 
     @Test
