@@ -377,7 +377,7 @@ public final class IncrementalCollector implements Collector {
         long t1 = System.nanoTime();
         stats.recordPhase(Phase.FINALIZE, t0, t1);
         long freed = objectsInUse() - liveObjects(); // what the sweep will free
-        pacer.markingEnded(trace.markedBytes + (work.allocatedBytes - cycleStartAllocatedBytes), liveObjects(), trace.objectsScanned() - cycleStartScanned);
+        pacer.markingEnded(trace.markedBytes, liveObjects(), trace.objectsScanned() - cycleStartScanned);
         if (verifier != null || invariants != null) {
             long v0 = System.nanoTime();
             if (invariants != null) invariants.checkMarked("after the finalizers of cycle " + cycle, false);

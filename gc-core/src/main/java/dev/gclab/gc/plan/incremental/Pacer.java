@@ -5,8 +5,11 @@ package dev.gclab.gc.plan.incremental;
  * cycle, and how much allocation each step of marking or sweeping pays for (Go's pacer, in
  * allocation-driven form: gclab has one thread, so every step is a mutator assist).
  *
- * <p>Goal. A cycle's live size {@code L} is what its marking kept: the bytes it marked plus the bytes
- * allocated (black) while it ran, as Go's {@code heapMarked} counts them. The next heap goal is
+ * <p>Goal. A cycle's live size {@code L} is the bytes its trace marked: what was reachable (and, under
+ * SATB, what died during the marking). Objects allocated while it marked are black and survive the
+ * cycle, but they are not counted: most are short-lived (Go counts them in {@code heapMarked}; with a
+ * marking that spans a long runway, as the assist floor below makes it, that inflated each goal by the
+ * last cycle's allocation and the heap grew cycle after cycle). The next heap goal is
  * {@code max(minimum, L * goal)} (GOGC=100 is {@code goal=2.0}), never above 7/8 of the heap's maximum;
  * the next cycle starts when occupancy (once the sweep is done) reaches
  * {@code L + (goal - L) * trigger_ratio}, so marking has the rest of the runway to the goal.
