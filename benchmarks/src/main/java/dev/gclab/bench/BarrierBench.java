@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  * ({@code FULL}: span lookup and alloc bit of the object and of the value; {@code FAST}: range,
  * alignment and header only) plus the collector's write barrier: none for {@code marksweep}, a
  * count increment and decrement for {@code rc} (its counts never reach zero here: every object is
- * also held by the root array). {@link #rawStore} writes the same slots straight into memory: the
- * floor that the checks and the barrier call add to.
+ * also held by the root array), and {@code incremental}'s outside a cycle (one flag test: no cycle
+ * starts here). {@link #rawStore} writes the same slots straight into memory: the floor that the checks
+ * and the barrier call add to.
  *
  * <p>{@value #OBJECTS} objects (about 24 KiB, in L1/L2) are kept live by a root array; the store
  * pattern walks them so that consecutive stores hit different objects. Nothing is allocated while
@@ -50,7 +51,7 @@ public class BarrierBench {
         int i;
 
         void build(AccessChecks checks, String collector) {
-            sim = SimHeap.quiet(collector, HeapConfig.of(64L << 20).withChecks(checks));
+            sim = SimHeap.spec(collector, HeapConfig.of(64L << 20).withChecks(checks)); // run only when asked
             m = sim.mutator();
             memory = sim.heap().memory();
             int pair = m.layouts().fixed("bench.pair", "rr");
@@ -69,7 +70,7 @@ public class BarrierBench {
     public static class Store extends Objects {
         @Param({"FULL", "FAST"})
         public AccessChecks checks;
-        @Param({"marksweep", "rc"})
+        @Param({"marksweep", "rc", "incremental:barrier=satb"})
         public String collector;
 
         @Setup

@@ -45,6 +45,20 @@ import java.util.List;
  * reaches it. Sweeping (the collector's) reports back through {@link #sweptSpan(Span, int)} and
  * {@link #finishSweep()}; a span left empty by a sweep or a single free goes back to the page heap.
  *
+ * <p>Lazy sweeping. A collector that does not want to sweep every span in one pause (Go's
+ * {@code sweepgen}) calls {@link #beginLazySweep(Space, SpanSweeper)} right after marking: the space's
+ * sweep generation goes up by one, so every span it holds becomes <em>unswept</em> (its
+ * {@code Span.sweepGen} is one behind) and joins a per-span-class list; its current and partly free spans
+ * are dropped, as by {@link #beginSweep(Space)}. From then on allocation never takes a slot from an
+ * unswept span: when a span class needs a new span, the allocator first sweeps unswept spans of that class
+ * through the collector's {@link SpanSweeper} (the collector's sweep: marks become alloc bits, the span is
+ * reported with {@link #sweptSpan}) until one has room, and only then takes a fresh span. The collector
+ * sweeps the rest in bounded steps ({@link #sweepUnswept(Space, int)}; large objects' spans are only swept
+ * there) and must finish ({@link #finishLazySweep}) before it marks the space again. Occupancy drops span by
+ * span as each is swept, and the collection trigger drops with it by the same amount while a lazy sweep is
+ * pending, so the distance from occupancy to the trigger — the collector's "poll me again after this much
+ * allocation" — is not eaten up by sweeping. A span created meanwhile is swept from the start.
+ *
  * <p>Metadata. Alloc, mark and pin bits live in each span, indexed by slot. Anything else a collector
  * needs per address (counts, cards, forwarding, finalized bits) is declared as a
  * {@link SideMetadataSpec} and created with {@link #sideTable(SideMetadataSpec)}; the heap grows
@@ -113,6 +127,17 @@ public final class Heap implements AutoCloseable {
     public Span spanOf(long address) { return pages.spanOf(address); }
 
     // ---- spaces ----
+
+    /**
+     * Sweeps one span for a lazy sweep ({@link #beginLazySweep}): turns its marks into its alloc bits,
+     * counts what it freed and reports the span with {@link Heap#sweptSpan} (which returns an emptied span
+     * to the page heap or offers a partly free one to allocation); returns the bytes freed.
+     * {@code trace.Sweeper::sweepSpan} is one.
+     */
+    @FunctionalInterface
+    public interface SpanSweeper {
+        long sweep(Span s);
+    }
 
     /** Declares a space whose spans take pages anywhere. */
     public Space defineSpace(String name) { return addSpace(name, null); }
@@ -202,13 +227,17 @@ public final class Heap implements AutoCloseable {
         if (s.partialIndex >= 0 || (s.sizeClass != 0 && from.current[spanClass] == s)) {
             throw new IllegalStateException("transferSpan: " + s + " is still in use for allocation in " + from);
         }
+        if (isUnswept(s)) throw new IllegalStateException("transferSpan: " + s + " waits for a lazy sweep of " + from);
         long pageBytes = (long) s.pages << SizeClasses.PAGE_SHIFT;
         long used = s.allocCount * s.elemSize;
+        if (s.classListIndex >= 0) removeSwept(from, s); // it joins the target's swept spans of its class
         from.spanBytes -= pageBytes;
         to.spanBytes += pageBytes;
         from.inUseBytes -= used;
         to.inUseBytes += used;
         s.space = to.id;
+        s.sweepGen = to.sweepGen;
+        addSwept(to, s);
     }
 
     /** Creates a side table for {@code spec}, kept as large as the committed heap. */
@@ -408,16 +437,22 @@ public final class Heap implements AutoCloseable {
     private Span refill(Space space, int spanClass) {
         Span used = space.current[spanClass];
         if (used != null) retire(space, spanClass, used);
-        int n = space.partialCount[spanClass];
-        while (n > 0) {
-            Span s = space.partial[spanClass][--n];
-            space.partialCount[spanClass] = n;
-            s.partialIndex = -1;
-            if (!s.isFull()) {
-                s.rewind();
-                space.current[spanClass] = s;
-                return s;
+        while (true) {
+            int n = space.partialCount[spanClass];
+            while (n > 0) {
+                Span s = space.partial[spanClass][--n];
+                space.partialCount[spanClass] = n;
+                s.partialIndex = -1;
+                if (!s.isFull()) {
+                    s.rewind();
+                    space.current[spanClass] = s;
+                    return s;
+                }
             }
+            // Lazy sweeping: an unswept span of this class is swept before a fresh span is taken; a
+            // partly free one joins the partial list above, an empty one goes back to the page heap.
+            if (space.unsweptCount[spanClass] == 0) break;
+            sweepLazily(popUnswept(space, spanClass));
         }
         int sc = spanClass >>> 1;
         Span s = newSpan(space, SizeClasses.pages(sc), sc, (spanClass & 1) != 0, SizeClasses.size(sc));
@@ -442,6 +477,8 @@ public final class Heap implements AutoCloseable {
         Span s = pages.allocSpan(space.range, npages, sizeClass, noScan, elemSize);
         if (s == null) return null;
         s.space = space.id;
+        s.sweepGen = space.sweepGen; // a new span has nothing to sweep
+        addSwept(space, s);
         space.spanBytes += (long) npages << SizeClasses.PAGE_SHIFT;
         growSideTables();
         if (spanCount == spans.length) spans = java.util.Arrays.copyOf(spans, spanCount * 2);
@@ -470,12 +507,112 @@ public final class Heap implements AutoCloseable {
 
     /** Starts a sweep of {@code space}: its current and partial spans are dropped (sweeping offers them again). */
     public void beginSweep(Space space) {
+        if (space.unsweptTotal != 0) {
+            throw new IllegalStateException(space + " has " + space.unsweptTotal + " spans a lazy sweep has not reached: finish it first (finishLazySweep)");
+        }
         samplePeaks();
         java.util.Arrays.fill(space.current, null);
         for (int i = 0; i < Space.SPAN_CLASSES; i++) {
             for (int j = 0; j < space.partialCount[i]; j++) space.partial[i][j].partialIndex = -1;
             space.partialCount[i] = 0;
         }
+    }
+
+    // ---- lazy sweeping (see the class comment) ----
+
+    /**
+     * Starts a lazy sweep of {@code space} after a marking: every span it holds becomes unswept (the
+     * space's sweep generation goes up), its current and partial spans are dropped, and {@code sweeper} is
+     * what sweeps each span, when allocation needs one of its class or the collector asks
+     * ({@link #sweepUnswept}). O(spans of the heap).
+     *
+     * @throws IllegalStateException if the space's previous lazy sweep has not finished
+     */
+    public void beginLazySweep(Space space, SpanSweeper sweeper) {
+        if (sweeper == null) throw new IllegalArgumentException("a lazy sweep needs a span sweeper");
+        beginSweep(space); // throws if the last lazy sweep is not finished
+        space.sweepGen++;
+        space.sweeper = sweeper;
+        space.sweepCursor = 0;
+        for (int sc = 0; sc < Space.SPAN_CLASSES; sc++) { // every swept span becomes unswept: swap the lists
+            Span[] all = space.swept[sc];
+            space.swept[sc] = space.unswept[sc];
+            space.unswept[sc] = all;
+            space.unsweptCount[sc] = space.sweptCount[sc];
+            space.unsweptTotal += space.sweptCount[sc];
+            space.sweptCount[sc] = 0;
+        }
+    }
+
+    private static int spanClassOf(Span s) { return (s.sizeClass << 1) | (s.noScan ? 1 : 0); }
+
+    private static void addSwept(Space space, Span s) {
+        int sc = spanClassOf(s);
+        Span[] list = space.swept[sc];
+        int n = space.sweptCount[sc];
+        if (list == null) list = space.swept[sc] = new Span[8];
+        else if (n == list.length) list = space.swept[sc] = java.util.Arrays.copyOf(list, n * 2);
+        list[n] = s;
+        s.classListIndex = n;
+        space.sweptCount[sc] = n + 1;
+    }
+
+    private static void removeSwept(Space space, Span s) {
+        int sc = spanClassOf(s);
+        Span[] list = space.swept[sc];
+        int last = --space.sweptCount[sc];
+        Span moved = list[last];
+        list[s.classListIndex] = moved;
+        moved.classListIndex = s.classListIndex;
+        list[last] = null;
+        s.classListIndex = -1;
+    }
+
+    /** True if {@code s} waits for a lazy sweep: its marks, not its alloc bits, say which of its objects live. */
+    public boolean isUnswept(Span s) { return s.sweepGen != spaces[s.space].sweepGen; }
+
+    /**
+     * Sweeps up to {@code maxSpans} unswept spans of {@code space} (one span class at a time): a collector's
+     * bounded sweep step.
+     *
+     * @return the number of spans swept (0 when none was left)
+     */
+    public int sweepUnswept(Space space, int maxSpans) {
+        int swept = 0;
+        while (swept < maxSpans && space.unsweptTotal > 0) {
+            int sc = space.sweepCursor;
+            while (space.unsweptCount[sc] == 0) sc = (sc + 1) % Space.SPAN_CLASSES;
+            space.sweepCursor = sc;
+            sweepLazily(popUnswept(space, sc));
+            swept++;
+        }
+        return swept;
+    }
+
+    /** Sweeps every unswept span of {@code space}: the lazy sweep is over. */
+    public void finishLazySweep(Space space) { sweepUnswept(space, Integer.MAX_VALUE); }
+
+    private Span popUnswept(Space space, int spanClass) {
+        int n = --space.unsweptCount[spanClass];
+        Span s = space.unswept[spanClass][n];
+        space.unswept[spanClass][n] = null;
+        space.unsweptTotal--;
+        return s;
+    }
+
+    /** Sweeps one unswept span through its space's sweeper; occupancy and the trigger drop by what it freed. */
+    private void sweepLazily(Span s) {
+        Space space = spaces[s.space];
+        if (inUseBytes > peakInUseBytes) peakInUseBytes = inUseBytes; // occupancy peaks just before a sweep
+        space.samplePeak();
+        s.sweepGen = space.sweepGen;
+        s.classListIndex = -1; // it left the swept list when the sweep began
+        s.partialIndex = -1;
+        long freed = space.sweeper.sweep(s);
+        if (s.state == Span.IN_USE) addSwept(space, s); // not emptied and released
+        inUseBytes -= freed;
+        space.inUseBytes -= freed;
+        if (trigger != Long.MAX_VALUE) trigger = Math.max(0, trigger - freed);
     }
 
     /** Records the occupancy peaks (before a collection changes occupancy). */
@@ -514,6 +651,7 @@ public final class Heap implements AutoCloseable {
         last.listIndex = i;
         spans[spanCount] = null;
         s.listIndex = -1;
+        if (s.classListIndex >= 0) removeSwept(space, s);
         space.spanBytes -= (long) s.pages << SizeClasses.PAGE_SHIFT;
         if (s.allocCount > 0) {
             long bytes = s.allocCount * s.elemSize;
@@ -533,6 +671,7 @@ public final class Heap implements AutoCloseable {
     public long free(long obj) {
         Span s = pages.spanOfHeapAddress(obj);
         Space space = spaces[s.space];
+        if (s.sweepGen != space.sweepGen) throw new IllegalStateException(String.format("free of 0x%x in %s, which waits for a lazy sweep", obj, s));
         long slotBytes = s.elemSize;
         int spanClass = (s.sizeClass << 1) | (s.noScan ? 1 : 0);
         boolean wasFull = s.isFull();

@@ -37,6 +37,21 @@ public final class Space {
     final Span[][] partial = new Span[SPAN_CLASSES][];
     final int[] partialCount = new int[SPAN_CLASSES];
 
+    /**
+     * Lazy sweeping ({@link Heap#beginLazySweep}): the space's sweep generation; per span class its swept
+     * spans (every span, between lazy sweeps) and its unswept ones. Beginning a lazy sweep swaps the two
+     * lists of each class (Go's swept and unswept span sets), so it costs per class, not per span.
+     */
+    int sweepGen;
+    Span[][] swept = new Span[SPAN_CLASSES][];
+    final int[] sweptCount = new int[SPAN_CLASSES];
+    Span[][] unswept = new Span[SPAN_CLASSES][];
+    final int[] unsweptCount = new int[SPAN_CLASSES];
+    int unsweptTotal;
+    /** The span class the collector's bounded sweep steps take spans from until its list is empty. */
+    int sweepCursor;
+    Heap.SpanSweeper sweeper;
+
     long inUseBytes;
     long peakInUseBytes;
     long spanBytes;
@@ -64,6 +79,10 @@ public final class Space {
     public long spanBytes() { return spanBytes; }
     /** Bytes reserved for this space (0 if it reserves nothing). */
     public long reservedBytes() { return end - start; }
+    /** The sweep generation: how many lazy sweeps of this space have begun (a span swept for the latest has the same). */
+    public int sweepGeneration() { return sweepGen; }
+    /** Spans of this space a lazy sweep has not reached yet (0 when none is pending). */
+    public int unsweptSpans() { return unsweptTotal; }
     /** Memory this space holds: its reservation, or the pages of its spans. */
     public long committedBytes() { return range != null ? end - start : spanBytes; }
     /** Bytes collectors copied into this space (objects moved here). */

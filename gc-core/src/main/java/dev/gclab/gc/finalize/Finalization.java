@@ -63,6 +63,8 @@ public final class Finalization {
     private FinalizerOrder order = FinalizerOrder.LIST;
     private boolean saveAll;
     private boolean hookFailureReported;
+    /** Called with the referent whenever the mutator reads a weak reference (an incremental collector's weak-load barrier), or null. */
+    private java.util.function.LongConsumer weakLoadBarrier;
     private long sequence;
     long finalizersRun;
     long callbacksRun;
@@ -137,7 +139,25 @@ public final class Finalization {
     /** The referent of a weak reference, or 0 once it was cleared. */
     public long weakRefGet(long weakref) {
         if (!isWeakRef(weakref)) throw new IllegalArgumentException(String.format("0x%x is not a weak reference", weakref));
-        return memory.getLong(Registry.referentWord(weakref));
+        return loadReferent(weakref);
+    }
+
+    /**
+     * Installs a weak-load barrier: {@code barrier} is called with the referent (never 0) each time the
+     * mutator obtains it through a weak reference ({@link #weakRefGet}, a {@code withFinalizer} handle's
+     * {@code peek}/{@code detach}), before the referent is handed out. A snapshot-at-the-beginning
+     * collector greys it while marking: an object reachable only weakly when the snapshot was taken is not
+     * in the snapshot, so once the mutator holds it again it must be marked, or the weak reference would
+     * be cleared (and the object freed) while the mutator uses it. Null removes the barrier. One
+     * collector per service: the last one installed wins.
+     */
+    public void setWeakLoadBarrier(java.util.function.LongConsumer barrier) { weakLoadBarrier = barrier; }
+
+    /** The referent word of weak reference {@code w}, through the weak-load barrier. */
+    private long loadReferent(long w) {
+        long r = memory.getLong(Registry.referentWord(w));
+        if (r != 0 && weakLoadBarrier != null) weakLoadBarrier.accept(r);
+        return r;
     }
 
     /** The layout id of weak-reference objects. */
@@ -197,21 +217,34 @@ public final class Finalization {
             unraisable(where, e);
             return null;
         } finally {
-            if (f.handle != 0) mutator.releaseHandle(f.handle);
+            releaseHandle(f);
         }
+    }
+
+    /**
+     * Lets go of {@code f}'s weak reference once its cleanup ran or was detached. Its callback is dropped
+     * first: it would only find the cleanup gone, and a weak reference can outlive its last holder for a
+     * while (floating garbage of an incremental collector's cycle, which still counts as live in it) and
+     * see its referent die then — that callback must neither run nor be counted.
+     */
+    private void releaseHandle(FinalizeHandle f) {
+        if (f.handle == 0) return;
+        int r = reg.weakRecordOf(mutator.deref(f.handle));
+        if (r != 0) reg.fn[r] = null;
+        mutator.releaseHandle(f.handle);
     }
 
     /** The object {@code f} watches, or 0 if it is dead. */
     long watched(FinalizeHandle f) {
         if (!f.alive || f.handle == 0) return 0;
-        return memory.getLong(Registry.referentWord(mutator.deref(f.handle)));
+        return loadReferent(mutator.deref(f.handle));
     }
 
     boolean detach(FinalizeHandle f) {
         if (!f.alive) return false;
         f.alive = false;
         finalizeHandles.remove(f);
-        if (f.handle != 0) mutator.releaseHandle(f.handle);
+        releaseHandle(f);
         return true;
     }
 

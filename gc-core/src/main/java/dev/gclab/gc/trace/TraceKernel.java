@@ -40,6 +40,8 @@ public abstract class TraceKernel {
     protected final ObjectScanner scanner;
     private final LongDeque grey = new LongDeque(4096);
     private final boolean breadthFirst;
+    /** Objects scanned by {@link #drain} so far (an incremental collector's unit of marking work). */
+    private long scanned;
 
     protected TraceKernel(Heap heap, boolean breadthFirst) {
         this.heap = heap;
@@ -110,9 +112,11 @@ public abstract class TraceKernel {
         HeapMemory mem = memory;
         boolean fifo = breadthFirst;
         long slots = 0;
+        long left = budget;
         try {
             while (!g.isEmpty()) {
-                if (budget-- <= 0) return false;
+                if (left <= 0) return false;
+                left--;
                 long obj = fifo ? g.popFirst() : g.popLast();
                 sc.begin(obj);
                 for (long slot = sc.next(); slot != 0; slot = sc.next()) {
@@ -126,6 +130,7 @@ public abstract class TraceKernel {
             return true;
         } finally {
             counters.slotsScanned += slots;
+            scanned += budget - left;
         }
     }
 
@@ -134,6 +139,13 @@ public abstract class TraceKernel {
 
     public final boolean greyEmpty() { return grey.isEmpty(); }
     public final int greyCount() { return grey.size(); }
+    /** Objects {@link #drain} has scanned since this kernel was made: a step's work is the difference. */
+    public final long objectsScanned() { return scanned; }
+
+    /** Calls {@code action} with every grey object (in no particular order), leaving the grey set as it is: for verifiers. */
+    public final void forEachGrey(java.util.function.LongConsumer action) {
+        for (int i = 0, n = grey.size(); i < n; i++) action.accept(grey.get(i));
+    }
 
     /** Drops every grey object (an aborted cycle). */
     public final void clearGrey() { grey.clear(); }

@@ -30,6 +30,8 @@ public final class LongDeque {
     }
 
     public boolean isEmpty() { return size == 0; }
+    /** The {@code i}-th element from the first ({@link #popFirst}'s end), 0 <= i < size: for walks that leave the deque as it is. */
+    public long get(int i) { return items[(head + i) & (items.length - 1)]; }
     public int size() { return size; }
     public void clear() { head = size = 0; }
 

@@ -40,6 +40,8 @@ public final class HeapVerifier {
     private BitSet allocated, visited;
     private int problemCount;
     private java.util.function.Supplier<List<Long>> extraRoots = List::of;
+    /** When true, mark bits set on objects are not reported (a collection is in progress, or its lazy sweep is). */
+    private boolean marksExpected;
 
     public HeapVerifier(Heap heap) {
         if (heap.maxBytes() > (1L << 34)) {
@@ -49,6 +51,13 @@ public final class HeapVerifier {
         this.memory = heap.memory();
         this.layouts = heap.layouts();
     }
+
+    /**
+     * Whether set mark bits are expected on allocated objects: true while an incremental collector is
+     * marking or lazily sweeping (marks left on unswept spans are its record of the survivors), so the
+     * check "no mark bit outside a collection" is off; a mark on a free slot is still reported.
+     */
+    public void setMarksExpected(boolean expected) { marksExpected = expected; }
 
     /** Roots the heap's root set does not hold, e.g. the uncollectable list of legacy finalizers. */
     public void setExtraRoots(java.util.function.Supplier<List<Long>> roots) { this.extraRoots = roots; }
@@ -345,8 +354,9 @@ public final class HeapVerifier {
                 long size = layouts.sizeOf(lid, ObjectModel.length(h));
                 if (size > s.elemSize) problem("object 0x%x (%s) of %d bytes overflows its %d-byte slot", obj, layouts.name(lid), size, s.elemSize);
                 if (layouts.isNoScan(lid) != s.noScan) problem("object 0x%x (%s) is in a span of the wrong scan kind", obj, layouts.name(lid));
-                // Sticky mark bits (a non-moving generational collector) keep old objects marked between collections.
-                if (!stickyMarks && (headerMarks ? (h & ObjectModel.MARK_FLAG) != 0 : s.isMarked(idx))) {
+                // Sticky mark bits (a non-moving generational collector) keep old objects marked between collections;
+                // an incremental collector between its steps has marked objects too.
+                if (!stickyMarks && !marksExpected && (headerMarks ? (h & ObjectModel.MARK_FLAG) != 0 : s.isMarked(idx))) {
                     problem("object 0x%x has its mark bit set outside a collection", obj);
                 }
                 allocated.set(granule(obj));

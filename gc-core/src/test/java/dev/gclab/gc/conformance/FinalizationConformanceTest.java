@@ -54,9 +54,12 @@ class FinalizationConformanceTest {
     /** Every registered collector in each of its variants (e.g. {@code generational{barrier=ssb}}). */
     static Stream<String> collectors() { return dev.gclab.gc.VariantProviders.all().stream().map(p -> p.name()); }
 
-    private void start(String name) {
+    private void start(String spec) { start(spec, Map.of()); }
+
+    /** Starts the collector {@code spec} names ({@link #collectors()}), with {@code more} options besides its variant's. */
+    private void start(String spec, Map<String, String> more) {
         heap = new Heap(HeapConfig.of(32L << 20));
-        collector = dev.gclab.gc.VariantProviders.byName(name).create(heap, CollectorOptions.defaults().withVerify(true));
+        collector = dev.gclab.gc.VariantProviders.byName(spec).create(heap, CollectorOptions.defaults().withVerify(true).withExtra(more));
         m = new Mutator(heap, collector);
         fin = collector.finalization();
         fin.setUnraisableHook((where, e) -> events.add("unraisable:" + e.getMessage()));
@@ -537,11 +540,7 @@ class FinalizationConformanceTest {
     @ParameterizedTest
     @MethodSource("collectors")
     void saveAllKeepsGarbageAliveInTheGarbageList(String c) {
-        heap = new Heap(HeapConfig.of(32L << 20));
-        collector = dev.gclab.gc.VariantProviders.byName(c).create(heap, CollectorOptions.defaults().withVerify(true).withExtra(java.util.Map.of("debug", "saveall")));
-        m = new Mutator(heap, collector);
-        fin = collector.finalization();
-        node = heap.layouts().fixed("Node", "rrd");
+        start(c, Map.of("debug", "saveall"));
         long[] ab = cycle();
         finalizer(ab[0]);
         m.popFrame();

@@ -5,6 +5,7 @@ import dev.gclab.gc.plan.rc.RcCollector;
 import dev.gclab.gc.spi.Collector;
 import dev.gclab.gc.spi.CollectorOptions;
 import dev.gclab.gc.spi.CollectorProvider;
+import dev.gclab.gc.spi.CollectorRegistry;
 import dev.gclab.gc.spi.GcCause;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.HeapConfig;
@@ -90,13 +91,28 @@ final class Py implements AutoCloseable {
     static Py start(CollectorProvider p, Map<String, String> options) { return new Py(p, options); }
 
     /** Every registered collector in each of its variants (the rule is not about reference counting). */
-    static Stream<Arguments> everyCollector() {
-        return dev.gclab.gc.VariantProviders.all().stream().map(p -> Arguments.of(Named.of(p.name(), p)));
+    static Stream<Arguments> everyCollector() { return variants(p -> true, v -> true); }
+
+    /** The collectors that count references (CPython's own kind), in each variant: the rule is about counts or the gc module. */
+    static Stream<Arguments> refCounting() { return variants(p -> p.constraints().needsRefCounts(), v -> true); }
+
+    /**
+     * The reference-counting collectors in the variants that keep CPython 3.11's three generations (the
+     * variant does not select CPython 3.14's incremental collection, {@code incremental=true}): for
+     * the tests that assert the 3.11 schedule (collect(g) promotes survivors to generation g+1).
+     */
+    static Stream<Arguments> refCountingGenerations() {
+        return variants(p -> p.constraints().needsRefCounts(), v -> !"true".equals(v.get("incremental")));
     }
 
-    /** The collectors that count references (CPython's own kind), in each of their variants: the rule is about counts or the gc module. */
-    static Stream<Arguments> refCounting() {
-        return dev.gclab.gc.VariantProviders.all().stream().filter(p -> p.constraints().needsRefCounts()).map(p -> Arguments.of(Named.of(p.name(), p)));
+    /** The reference-counting collectors in the variants that select CPython 3.14's incremental collection ({@code incremental=true}). */
+    static Stream<Arguments> refCountingIncremental() {
+        return variants(p -> p.constraints().needsRefCounts(), v -> "true".equals(v.get("incremental")));
+    }
+
+    private static Stream<Arguments> variants(java.util.function.Predicate<CollectorProvider> collectors, java.util.function.Predicate<Map<String, String>> which) {
+        return CollectorRegistry.all().stream().filter(collectors).flatMap(p -> p.variants().stream().filter(which)
+            .map(v -> dev.gclab.gc.VariantProviders.of(p, v)).map(q -> Arguments.of(Named.of(q.name(), q))));
     }
 
     /** True if objects die when their count reaches zero (rc); false if only at a collection (tracing). */

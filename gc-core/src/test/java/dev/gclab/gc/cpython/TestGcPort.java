@@ -28,6 +28,10 @@ import static org.junit.jupiter.api.Assertions.*;
 class TestGcPort {
     static final String EVERY = "dev.gclab.gc.cpython.Py#everyCollector";
     static final String RC = "dev.gclab.gc.cpython.Py#refCounting";
+    /** Reference counting with CPython 3.11's generations (the tests that assert its schedule). */
+    static final String RC_GENERATIONS = "dev.gclab.gc.cpython.Py#refCountingGenerations";
+    /** Reference counting with CPython 3.14's incremental collection (its versions of those tests). */
+    static final String RC_INCREMENTAL = "dev.gclab.gc.cpython.Py#refCountingIncremental";
 
     private Py py;
     private final List<String> log = new ArrayList<>();
@@ -554,7 +558,7 @@ class TestGcPort {
 
     /** A list trickles from generation to generation with each collect(g); get_count follows. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(RC)
+    @MethodSource(RC_GENERATIONS)
     @DisplayName("test_gc.GCTests.test_collect_generations")
     void test_collect_generations(CollectorProvider p) {
         py = Py.start(p);
@@ -579,7 +583,7 @@ class TestGcPort {
 
     /** gc.get_objects(generation=g): a new object is in generation 0 and moves up with each collect(g). */
     @ParameterizedTest(name = "{0}")
-    @MethodSource(RC)
+    @MethodSource(RC_GENERATIONS)
     @DisplayName("test_gc.GCTests.test_get_objects")
     void test_get_objects(CollectorProvider p) {
         py = Py.start(p);
@@ -594,6 +598,47 @@ class TestGcPort {
         }
         assertArrayEquals(new int[] {0, 1, 2}, seen);
         assertEquals(2, rc.generationOf(py.get("l")), "collect(2) keeps it in generation 2");
+        py.del("l");
+        assertEquals(1, py.collect());
+    }
+
+    /**
+     * 3.14's version of test_collect_generations: gc.collect(0) moves a young object to the old
+     * generation (its visited space), which get_count's second figure counts; a full collection zeroes
+     * the old counts.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(RC_INCREMENTAL)
+    @DisplayName("test_gc.GCTests.test_collect_generations (3.14)")
+    void test_collect_generations_314(CollectorProvider p) {
+        py = Py.start(p);
+        RcCollector rc = py.rc();
+        py.collect();
+        py.set("x", py.list(0));
+        assertEquals(0, rc.generationOf(py.get("x")));
+        py.collect(0);
+        long[] c = rc.generationCounts();
+        assertArrayEquals(new long[] {1, 0}, new long[] {c[1], c[2]}, "x is now in the old generation");
+        assertEquals(2, rc.generationOf(py.get("x")));
+        py.collect(2);
+        c = rc.generationCounts();
+        assertArrayEquals(new long[] {0, 0}, new long[] {c[1], c[2]});
+        assertThrows(IllegalArgumentException.class, () -> py.collect(3), "gc.collect(3) is a ValueError");
+    }
+
+    /** 3.14's test_get_objects_generations: young (0) until collected, then old (2); generation 1 is always empty. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(RC_INCREMENTAL)
+    @DisplayName("test_gc.GCTests.test_get_objects_generations (3.14)")
+    void test_get_objects_generations_314(CollectorProvider p) {
+        py = Py.start(p);
+        RcCollector rc = py.rc();
+        py.collect();
+        py.set("l", py.list(1));
+        py.m.setRef(py.get("l"), 0, py.get("l"));
+        assertEquals(0, rc.generationOf(py.get("l")));
+        py.collect();
+        assertEquals(2, rc.generationOf(py.get("l")), "old, and never in generation 1");
         py.del("l");
         assertEquals(1, py.collect());
     }

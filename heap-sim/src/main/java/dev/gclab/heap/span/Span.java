@@ -76,6 +76,16 @@ public final class Span {
      * the old copies' headers. Null when unused.
      */
     public long[] forwarding;
+    /**
+     * The sweep generation (Go's {@code sweepgen}) this span was last swept for. Equal to its space's
+     * {@code sweepGeneration()} when the span is swept (or was created since the last marking); one behind
+     * while a lazy sweep of its space is pending for it: its mark bits then hold the survivors of the last
+     * marking and its alloc bits still hold the dead, so no slot may be taken from it before it is swept.
+     * Maintained by the heap ({@code Heap.beginLazySweep}).
+     */
+    public int sweepGen;
+    /** Position in its space's list of swept spans of its span class (what a lazy sweep takes over at once), or -1. Maintained by the heap. */
+    public int classListIndex = -1;
     public static final byte GC_NONE = 0, GC_MARK = 1, GC_EVACUATE = 2;
 
     public Span(long base, int pages, int sizeClass, boolean noScan, long elemSize, boolean needZero) {

@@ -89,6 +89,11 @@ final class CycleDetector {
     /** What one collection found: CPython's figures. */
     record Result(long unreachable, long collected, long uncollectable) {}
 
+    /** What {@link #collectRegion} found: {@link Result}'s figures and the number of survivors. */
+    record Region(long unreachable, long collected, long uncollectable, long survivors) {
+        Result result() { return new Result(unreachable, collected, uncollectable); }
+    }
+
     /**
      * Collects generations 0..g (CPython's {@code gc_collect_main}): deduce the unreachable, promote the
      * survivors, then the garbage's legacy finalizers, weak references, finalizers, resurrection and
@@ -103,13 +108,37 @@ final class CycleDetector {
         for (int i = 0; i <= g; i++) count[i] = 0;
         gens.merge(g, Generations.COLLECTING);
         for (int i = 0; i < g; i++) gens.merge(i, Generations.COLLECTING);
+        Region r = collectRegion(Math.min(g + 1, Generations.COUNT - 1), g == Generations.COUNT - 1);
+        if (g == 1) longLivedPending += r.survivors();
+        if (g == 2) {
+            longLivedPending = 0;
+            longLivedTotal = r.survivors();
+        }
+        record(g, r);
+        return r.result();
+    }
+
+    /** Adds a collection of generation {@code g} to {@code gc.get_stats()}. */
+    void record(int g, Region r) {
+        collections[g]++;
+        collected[g] += r.collected();
+        uncollectable[g] += r.uncollectable();
+    }
+
+    /**
+     * CPython's {@code gc_collect_region}: the candidates are the collector list {@link
+     * Generations#COLLECTING} (filled by the caller); survivors are appended, in list order, to list
+     * {@code target}; the garbage goes through the legacy-finalizer, weak-reference, finalizer,
+     * resurrection and deletion steps. {@code full} says whether the tracking rules of a full
+     * collection apply (dicts without trackable items are untracked).
+     */
+    Region collectRegion(int target, boolean full) {
         int n = gens.size(Generations.COLLECTING);
         long[] base = gens.array(Generations.COLLECTING);
         counters.objectsExamined += n;
         boolean anyReachable = reachability(base, n, Generations.COLLECTING);
 
-        // Partition in list order: survivors to the next generation, the rest to GARBAGE.
-        int target = Math.min(g + 1, Generations.COUNT - 1);
+        // Partition in list order: survivors to the target list, the rest to GARBAGE.
         long[] candidates = gens.takeArray(Generations.COLLECTING, spare);
         gens.ensureRoom(target, n);
         int firstSurvivor = gens.slots(target);
@@ -123,22 +152,14 @@ final class CycleDetector {
             }
         }
         spare = candidates; // the next collection's candidate list reuses it
-        if (tracking.active()) tracking.untrackSurvivors(target, firstSurvivor, g == Generations.COUNT - 1);
-        if (g == 1) longLivedPending += survivors;
-        if (g == 2) {
-            longLivedPending = 0;
-            longLivedTotal = survivors;
-        }
+        if (tracking.active()) tracking.untrackSurvivors(target, firstSurvivor, full);
         long unreachable = n - survivors;
         long uncollectable = garbage.moveLegacyFinalizers(target);
         CycleGarbage.Callbacks run = garbage.weakRefsAndFinalizers();
         if (run.ran()) moveResurrected(target);
         long collectedNow = gens.size(Generations.GARBAGE) + run.weakRefsFreed();
         garbage.deleteOrSave(target);
-        collections[g]++;
-        collected[g] += collectedNow;
-        this.uncollectable[g] += uncollectable;
-        return new Result(unreachable, collectedNow, uncollectable);
+        return new Region(unreachable, collectedNow, uncollectable, survivors);
     }
 
     /**

@@ -48,6 +48,8 @@ final class Generations {
     private final int[] sizes = new int[LISTS];
     /** Holes (0) among them: only in the generation lists and {@link #PERMANENT}. */
     private final int[] holes = new int[LISTS];
+    /** Where {@link #pollFirst} resumes its search: every slot before it is a hole. */
+    private final int[] head = new int[LISTS];
     private static final int MIN_HOLES = 64;
     /** While true, removing a garbage-list member only clears its entry: the list is discarded whole. */
     private boolean discardingGarbage;
@@ -158,6 +160,7 @@ final class Generations {
         }
         sizes[list] = k;
         holes[list] = 0;
+        head[list] = 0;
     }
 
     /**
@@ -185,6 +188,7 @@ final class Generations {
         long[] a = lists[list];
         lists[list] = replacement;
         sizes[list] = 0;
+        head[list] = 0;
         return a;
     }
 
@@ -217,6 +221,7 @@ final class Generations {
         }
         sizes[from] = 0;
         holes[from] = 0;
+        head[from] = 0;
     }
 
     /** Replaces list {@code list} wholesale (the caller has set positions). */
@@ -224,5 +229,22 @@ final class Generations {
         lists[list] = items;
         sizes[list] = size;
         holes[list] = 0;
+        head[list] = 0;
+    }
+
+    /**
+     * Removes and returns the first object of generation list {@code list} (list order), or 0 if it is
+     * empty: CPython 3.14 takes its increments from the head of the pending space. Amortized O(1): the
+     * search resumes where the last one stopped (the slots before it are holes) until a compaction.
+     */
+    long pollFirst(int list) {
+        long[] a = lists[list];
+        int n = sizes[list], i = head[list];
+        while (i < n && a[i] == 0) i++;
+        head[list] = i;
+        if (i >= n) return 0;
+        long obj = a[i];
+        remove(obj);
+        return obj;
     }
 }

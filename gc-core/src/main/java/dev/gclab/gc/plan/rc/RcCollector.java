@@ -45,12 +45,20 @@ import java.util.Set;
  * allocation, as 3.12+ schedule it for the next eval-breaker check. {@link #freeze()} moves every
  * tracked object to a permanent generation that collections ignore.
  *
+ * <p>CPython 3.14 ({@code -o incremental=true}): the detector's schedule is 3.14's incremental one
+ * ({@link Increments}): a young generation and two old spaces, each automatic collection the young
+ * generation plus the next increment of the old one, thresholds (2000, 10, 0), collections scheduled
+ * for the next safe point; the per-collection pipeline (deduce the unreachable, weak references,
+ * finalizers, resurrection, deletion) is the same. Its increments are {@code STEP} pauses.
+ *
  * <p>Knobs ({@code -o}): {@code counts=side|header}, {@code thresholds=700,10,10} (0 disables
- * automatic detection), {@code trigger=allocation|eval_breaker}, and the common {@code debug=saveall}.
+ * automatic detection), {@code trigger=allocation|eval_breaker}, {@code incremental=false|true}, and
+ * the common {@code debug=saveall}.
  */
 public final class RcCollector implements Collector {
     static final Constraints CONSTRAINTS = new Constraints(false, BarrierKind.REFCOUNT, true, true, false, false);
-    static final Set<String> KNOBS = Set.of("counts", "thresholds", "trigger");
+    static final Set<String> KNOBS = Set.of("counts", "thresholds", "trigger", "incremental");
+    static final Constraints INCREMENTAL_CONSTRAINTS = new Constraints(false, BarrierKind.REFCOUNT, true, true, true, false);
     static final int ZCT_LIMIT = 4096;
 
     /** Observer of cycle-detector runs: CPython's {@code gc.callbacks}. */
@@ -77,6 +85,8 @@ public final class RcCollector implements Collector {
     private final List<Callback> callbacks = new ArrayList<>();
     private final Finalization finalization;
     private final boolean triggerInAllocation;
+    /** CPython 3.14's incremental schedule ({@code incremental=true}), or null for 3.11's generations. */
+    private final Increments increments;
     private boolean collecting;
     private boolean enabled = true;
     private CollectionOutcome last = CollectionOutcome.NONE;
@@ -88,7 +98,9 @@ public final class RcCollector implements Collector {
         CommonOptions.requireKnown("rc", extra, KNOBS);
         CountStorage storage = parseStorage(extra.getOrDefault("counts", "side"));
         int[] thresholds = extra.containsKey("thresholds") ? parseThresholds(extra.get("thresholds")) : null;
-        this.triggerInAllocation = parseTrigger(extra.getOrDefault("trigger", "allocation"));
+        boolean incremental = parseIncremental(extra.getOrDefault("incremental", "false"));
+        // 3.12+ (so 3.14) runs a scheduled collection at the next eval-breaker check
+        this.triggerInAllocation = parseTrigger(extra.getOrDefault("trigger", incremental ? "eval_breaker" : "allocation"));
         this.heap = heap;
         this.memory = heap.memory();
         this.layouts = heap.layouts();
@@ -107,6 +119,8 @@ public final class RcCollector implements Collector {
             verifier.setExtraRoots(finalization::garbage);
             verifier.setWeakRefLayout(finalization.weakRefLayout());
         }
+        this.increments = incremental ? new Increments(heap, gens, detector, finalization) : null;
+        if (incremental) setThresholds(2000, 10, 0);
         if (thresholds != null) setThresholds(thresholds);
         heap.setCollectionTrigger(Long.MAX_VALUE);
         stats.setHeap(heap);
@@ -117,6 +131,14 @@ public final class RcCollector implements Collector {
             case "side" -> CountStorage.SIDE;
             case "header" -> CountStorage.HEADER;
             default -> throw new IllegalArgumentException("rc: counts must be 'side' or 'header', not '" + s + "'");
+        };
+    }
+
+    private static boolean parseIncremental(String s) {
+        return switch (s) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("rc: incremental must be 'false' (CPython 3.11's generations) or 'true' (3.14's incremental collection), not '" + s + "'");
         };
     }
 
@@ -141,12 +163,15 @@ public final class RcCollector implements Collector {
             }
             if (t[i] < 0) throw new IllegalArgumentException("rc: threshold " + i + " of thresholds=" + s + " must be >= 0, was " + t[i]);
         }
-        return t;
+        return java.util.Arrays.copyOf(t, parts.length); // the others keep the mode's defaults
     }
 
     @Override public String name() { return RcProvider.NAME; }
     @Override public Heap heap() { return heap; }
-    @Override public Constraints constraints() { return CONSTRAINTS; }
+    @Override public Constraints constraints() { return increments != null ? INCREMENTAL_CONSTRAINTS : CONSTRAINTS; }
+
+    /** True in CPython 3.14's incremental mode ({@code incremental=true}). */
+    public boolean isIncremental() { return increments != null; }
     @Override public GcStats stats() { return stats; }
     @Override public Finalization finalization() { return finalization; }
     @Override public CollectionOutcome lastCollection() { return last; }
@@ -217,13 +242,29 @@ public final class RcCollector implements Collector {
     }
 
     private void collectAutomatically(GcCause cause) {
-        int g = detector.generationToCollect();
+        int g = increments != null ? (detector.threshold[0] > 0 && detector.count[0] > detector.threshold[0] ? 1 : -1)
+            : detector.generationToCollect();
         if (g >= 0) runDetector(g, cause);
     }
 
     @Override
     public void collectForAllocation(long requestBytes) {
         if (!collecting) runDetector(2, GcCause.HEAP_FULL);
+    }
+
+    /**
+     * In 3.14's incremental mode, one increment ({@code gc.collect(1)}); returns true if it completed a
+     * scavenge of the old generation. In 3.11's mode, a full collection.
+     */
+    @Override
+    public boolean incrementalStep(long workBudget) {
+        if (increments == null) {
+            collect(GcCause.EXPLICIT);
+            return true;
+        }
+        long scavenges = increments.scavenges;
+        collectGeneration(1, GcCause.EXPLICIT);
+        return increments.scavenges != scavenges;
     }
 
     /** A full collection: the zero-count table, then the cycle detector on all three generations. */
@@ -253,11 +294,12 @@ public final class RcCollector implements Collector {
             long allocationsBefore = counters.allocations;
             long t0 = System.nanoTime();
             deaths.processZeroCountTable(allocating); // a stale entry may name the new object's slot
-            CycleDetector.Result r = detector.collect(g);
+            CycleDetector.Result r = increments != null ? increments.collect(g) : detector.collect(g);
             boolean mutatorCodeRan = finalization.codeRuns() != codeBefore || counters.allocations != allocationsBefore;
             // What finalizers and callbacks allocated and never stored is garbage now (they returned).
             if (mutatorCodeRan) deaths.processZeroCountTable(allocating);
-            stats.recordPause(g < 2 ? dev.gclab.gc.stats.PauseKind.MINOR : dev.gclab.gc.stats.PauseKind.MAJOR, t0);
+            stats.recordPause(g == 2 ? dev.gclab.gc.stats.PauseKind.MAJOR
+                : g == 1 && increments != null ? dev.gclab.gc.stats.PauseKind.STEP : dev.gclab.gc.stats.PauseKind.MINOR, t0);
             stats.cycleCompleted(g < 2);
             last = new CollectionOutcome(g, r.unreachable(), r.collected(), r.uncollectable());
             for (Callback cb : callbacks) cb.call("stop", g, r.collected(), r.uncollectable());
@@ -295,10 +337,14 @@ public final class RcCollector implements Collector {
     /** True if {@code obj} is tracked by the cycle detector ({@code gc.is_tracked}). */
     public boolean isTracked(long obj) { return gens.isTracked(obj); }
 
-    /** The generation {@code obj} is in (0..2), 3 if frozen, -1 if untracked. */
+    /**
+     * The generation {@code obj} is in (0..2), 3 if frozen, -1 if untracked. In 3.14's incremental mode
+     * 0 is young and 2 old (either space): {@code gc.get_objects(1)} is empty there.
+     */
     public int generationOf(long obj) {
         int list = gens.listOf(obj);
-        return list > Generations.PERMANENT ? -1 : list;
+        if (list > Generations.PERMANENT) return -1;
+        return increments != null && (list == 1 || list == 2) ? 2 : list;
     }
 
     public int[] thresholds() { return detector.threshold.clone(); }
@@ -312,7 +358,7 @@ public final class RcCollector implements Collector {
     }
 
     /** CPython's {@code gc.get_count()}. */
-    public long[] generationCounts() { return detector.count.clone(); }
+    public long[] generationCounts() { return increments != null ? increments.counts() : detector.count.clone(); }
 
     /** Disables or enables automatic cycle detection (counting goes on). */
     public void setEnabled(boolean on) { enabled = on; }
@@ -320,12 +366,19 @@ public final class RcCollector implements Collector {
 
     /** Moves every tracked object into the permanent generation, which collections ignore. */
     public void freeze() {
+        if (increments != null) {
+            increments.freeze();
+            return;
+        }
         for (int g = 0; g < Generations.COUNT; g++) gens.merge(g, Generations.PERMANENT);
         java.util.Arrays.fill(detector.count, 0);
     }
 
     /** Moves the permanent generation back into the oldest one. */
-    public void unfreeze() { gens.merge(Generations.PERMANENT, 2); }
+    public void unfreeze() {
+        if (increments != null) increments.unfreeze();
+        else gens.merge(Generations.PERMANENT, 2);
+    }
 
     public int freezeCount() { return gens.size(Generations.PERMANENT); }
 
@@ -360,6 +413,11 @@ public final class RcCollector implements Collector {
         }
         m.put("tracked_objects", (long) gens.size(0) + gens.size(1) + gens.size(2));
         m.put("frozen_objects", (long) gens.size(Generations.PERMANENT));
+        if (increments != null) {
+            m.put("increments", increments.increments);
+            m.put("scavenges", increments.scavenges);
+            m.put("marked_alive", increments.markedAlive);
+        }
         m.putAll(finalization.counters());
         return m;
     }

@@ -13,8 +13,8 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Generations against a plain-Java model: random adds, removals (holes, compaction), merges and
- * collector-list round trips; after each step every list's order, size and every object's
+ * Generations against a plain-Java model: random adds, removals (holes, compaction), removals from
+ * the head (3.14's increments), merges and collector-list round trips; after each step every list's order, size and every object's
  * list and index agree with the model.
  */
 class GenerationsTest {
@@ -46,6 +46,13 @@ class GenerationsTest {
                         int list = rnd.nextInt(4);
                         g.add(list, o);
                         model.get(list).add(o);
+                    } else if (op < 55) {
+                        // 3.14's increments take objects from the head of the pending list
+                        int list = rnd.nextInt(4);
+                        List<Long> l = model.get(list);
+                        long o = g.pollFirst(list);
+                        assertEquals(l.isEmpty() ? 0L : l.remove(0), o, "the first object of list " + list);
+                        if (o != 0) untracked.add(o);
                     } else if (op < 90) {
                         int list = rnd.nextInt(4);
                         List<Long> l = model.get(list);

@@ -10,7 +10,8 @@ import dev.gclab.heap.object.LayoutRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,15 +19,27 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+/**
+ * rc's own tests. Those about counts, death by count, cycles found by a full collection and the
+ * gc-module surface both schedules share run in both of the detector's modes ({@link #modes()}: 3.11's
+ * generations and 3.14's incremental collection); those about 3.11's generation schedule run in its
+ * mode only (3.14's schedule has its own tests in {@code RcIncrementalTest}).
+ */
 class RcCollectorTest {
     private Heap heap;
     private RcCollector rc;
     private Mutator m;
     private int node;
+    private Map<String, String> mode = Map.of();
+
+    /** The detector's modes, by their options: CPython 3.11's generations, CPython 3.14's incremental collection. */
+    static java.util.stream.Stream<Map<String, String>> modes() { return java.util.stream.Stream.of(Map.of(), Map.of("incremental", "true")); }
 
     private void start(long heapBytes, Map<String, String> extra) {
         heap = new Heap(HeapConfig.of(heapBytes));
-        rc = (RcCollector) CollectorRegistry.byName("rc").create(heap, new CollectorOptions(2.0, 4 << 20, true, extra));
+        Map<String, String> options = new java.util.HashMap<>(mode);
+        options.putAll(extra);
+        rc = (RcCollector) CollectorRegistry.byName("rc").create(heap, new CollectorOptions(2.0, 4 << 20, true, options));
         m = new Mutator(heap, rc);
         node = heap.layouts().fixed("Node", "rr");
     }
@@ -34,8 +47,10 @@ class RcCollectorTest {
     @AfterEach
     void close() { if (heap != null) heap.close(); }
 
-    @Test
-    void countsFollowSlotsRootsAndHandles() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void countsFollowSlotsRootsAndHandles(Map<String, String> mode) {
+        this.mode = mode;
         start(16 << 20, Map.of());
         int g = m.global("g");
         long a = m.allocate(node);
@@ -55,8 +70,10 @@ class RcCollectorTest {
         assertEquals(0, rc.stats().cycles(), "no collection was needed");
     }
 
-    @Test
-    void droppingATreeFreesItByCountDepthFirst() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void droppingATreeFreesItByCountDepthFirst(Map<String, String> mode) {
+        this.mode = mode;
         start(64 << 20, Map.of("thresholds", "0")); // no cycle detection: death by count alone
         int g = m.global("tree");
         m.pushFrame(1);
@@ -100,8 +117,10 @@ class RcCollectorTest {
         assertEquals(0, heap.objectCount());
     }
 
-    @Test
-    void neverStoredObjectsAreFreedAtTheNextSafePoint() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void neverStoredObjectsAreFreedAtTheNextSafePoint(Map<String, String> mode) {
+        this.mode = mode;
         start(16 << 20, Map.of());
         m.allocateArray(LayoutRegistry.BYTE_ARRAY, 100);
         m.allocate(node);
@@ -111,9 +130,9 @@ class RcCollectorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"side", "header"})
-    void garbageCyclesAreFoundByTheDetector(String counts) {
-        start(16 << 20, Map.of("counts", counts));
+    @CsvSource({"side,false", "header,false", "side,true", "header,true"})
+    void garbageCyclesAreFoundByTheDetector(String counts, String incremental) {
+        start(16 << 20, Map.of("counts", counts, "incremental", incremental));
         int g = m.global("keep");
         long kept = m.allocate(node);
         m.setGlobal(g, kept);
@@ -196,8 +215,10 @@ class RcCollectorTest {
         assertTrue(rc.collectorCounters().get("gen1_collections") > 0);
     }
 
-    @Test
-    void frozenObjectsAreIgnoredUntilUnfrozen() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void frozenObjectsAreIgnoredUntilUnfrozen(Map<String, String> mode) {
+        this.mode = mode;
         start(16 << 20, Map.of("thresholds", "0"));
         m.pushFrame(1);
         long a = m.allocate(node);
@@ -243,8 +264,10 @@ class RcCollectorTest {
      * Regression: with the zero-count table full, a stale entry (an object that died by count) can
      * name the slot being reused by the allocation in progress; that object must not be freed.
      */
-    @Test
-    void allocationNeverFreesTheObjectItIsAllocating() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void allocationNeverFreesTheObjectItIsAllocating(Map<String, String> mode) {
+        this.mode = mode;
         start(16 << 20, Map.of("thresholds", "0"));
         m.pushFrame(1);
         for (int i = 0; i < 100_000; i++) {
@@ -255,8 +278,10 @@ class RcCollectorTest {
         assertEquals(1, heap.objectCount());
     }
 
-    @Test
-    void peakOccupancyIsSeenWithoutSweeping() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void peakOccupancyIsSeenWithoutSweeping(Map<String, String> mode) {
+        this.mode = mode;
         start(16 << 20, Map.of("thresholds", "0"));
         int g = m.global("list");
         for (int i = 0; i < 1000; i++) {
@@ -274,7 +299,9 @@ class RcCollectorTest {
         heap = new Heap(HeapConfig.of(16 << 20));
         var p = CollectorRegistry.byName("rc");
         var e = assertThrows(IllegalArgumentException.class, () -> p.create(heap, new CollectorOptions(2, 0, false, Map.of("count", "side"))));
-        assertTrue(e.getMessage().contains("counts, debug, thresholds, trigger"), e.getMessage());
+        assertTrue(e.getMessage().contains("counts, debug, incremental, thresholds, trigger"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> p.create(heap, new CollectorOptions(2, 0, false, Map.of("incremental", "yes"))));
+        assertTrue(e.getMessage().startsWith("rc: incremental must be 'false'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> p.create(heap, new CollectorOptions(2, 0, false, Map.of("counts", "disk"))));
     }
 }

@@ -12,6 +12,8 @@ import dev.gclab.heap.object.LayoutRegistry;
 import dev.gclab.heap.object.TrackingRule;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * rc behaves as CPython 3.11's {@code gc} module does where a program can observe it: what a
  * collection returns and records, when automatic collections run, the count-death path under
  * finalizers that allocate or collect, and the tracking rules. Each test names the rule
- * ({@code ../docs/finalization.md}, CPython's {@code Modules/gcmodule.c}) it holds rc to.
+ * ({@code ../docs/finalization.md}, CPython's {@code Modules/gcmodule.c}) it holds rc to. The rules
+ * 3.14 keeps run in both of the detector's modes ({@link #modes()}); those of 3.11's schedule in its
+ * mode only.
  */
 class RcFidelityTest {
     private Heap heap;
@@ -33,8 +37,15 @@ class RcFidelityTest {
     private int node;
     private final List<String> events = new ArrayList<>();
 
-    private void start(Map<String, String> options) {
+    private Map<String, String> mode = Map.of();
+
+    /** The detector's modes, by their options: CPython 3.11's generations, CPython 3.14's incremental collection. */
+    static java.util.stream.Stream<Map<String, String>> modes() { return RcCollectorTest.modes(); }
+
+    private void start(Map<String, String> extra) {
         heap = new Heap(HeapConfig.of(16L << 20));
+        Map<String, String> options = new java.util.HashMap<>(mode);
+        options.putAll(extra);
         rc = (RcCollector) CollectorRegistry.byName("rc").create(heap, new CollectorOptions(2.0, 4 << 20, true, options));
         m = new Mutator(heap, rc);
         fin = rc.finalization();
@@ -59,8 +70,10 @@ class RcFidelityTest {
 
     // ---- §1.3 step 10: what a collection returns excludes what finalizers resurrected
 
-    @Test
-    void aCollectionThatResurrectsItsWholeGarbageReturnsZero() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void aCollectionThatResurrectsItsWholeGarbageReturnsZero(Map<String, String> mode) {
+        this.mode = mode;
         start(Map.of());
         int saved = m.global("saved");
         long[] ab = cycle();
@@ -77,8 +90,10 @@ class RcFidelityTest {
 
     // ---- §1.3 step 7: a queued weak reference freed when the collector drops it is collected
 
-    @Test
-    void aWeakReferenceFreedWhenItsCallbackIsDoneCountsAsCollected() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void aWeakReferenceFreedWhenItsCallbackIsDoneCountsAsCollected(Map<String, String> mode) {
+        this.mode = mode;
         start(Map.of());
         int gw = m.global("w");
         long[] ab = cycle();
@@ -93,8 +108,10 @@ class RcFidelityTest {
 
     // ---- §1.3 step 11: collected and uncollectable apart
 
-    @Test
-    void legacyFinalizersAreReportedAsUncollectableApartFromTheCollected() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void legacyFinalizersAreReportedAsUncollectableApartFromTheCollected(Map<String, String> mode) {
+        this.mode = mode;
         start(Map.of());
         long[] ab = cycle();
         long tail = m.allocate(node);
@@ -122,8 +139,10 @@ class RcFidelityTest {
 
     // ---- §1.7: the allocation that crosses the threshold collects; eval_breaker waits for the next one
 
-    @Test
-    void theEvalBreakerTriggerRunsTheCollectionAtTheNextAllocation() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void theEvalBreakerTriggerRunsTheCollectionAtTheNextAllocation(Map<String, String> mode) {
+        this.mode = mode;
         start(Map.of("thresholds", "10,10,10", "trigger", "eval_breaker"));
         for (int i = 0; i < 11; i++) m.allocate(node); // count[0] = 11 > 10
         assertEquals(0, rc.stats().cycles(), "3.12+: scheduled, not run");
@@ -144,8 +163,10 @@ class RcFidelityTest {
 
     // ---- count deaths during which finalizers allocate past the threshold or collect (double frees)
 
-    @Test
-    void aFinalizerThatAllocatesPastTheThresholdDuringACascadeFreesNothingTwice() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void aFinalizerThatAllocatesPastTheThresholdDuringACascadeFreesNothingTwice(Map<String, String> mode) {
+        this.mode = mode;
         start(Map.of("thresholds", "1"));
         m.pushFrame(1);
         long r = m.allocate(node);
@@ -163,8 +184,10 @@ class RcFidelityTest {
         assertEquals(List.of(), events);
     }
 
-    @Test
-    void aFinalizerThatCollectsDuringACascadeFreesNothingTwice() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void aFinalizerThatCollectsDuringACascadeFreesNothingTwice(Map<String, String> mode) {
+        this.mode = mode;
         start(Map.of());
         m.pushFrame(1);
         long r = m.allocate(node);
@@ -230,8 +253,10 @@ class RcFidelityTest {
         assertFalse(rc.isTracked(t2));
     }
 
-    @Test
-    void dictsAreTrackedWhenATrackableItemIsStoredAndUntrackedByFullCollections() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void dictsAreTrackedWhenATrackableItemIsStoredAndUntrackedByFullCollections(Map<String, String> mode) {
+        this.mode = mode;
         start(Map.of());
         int dict = heap.layouts().fixed("dict", "rrrr", TrackingRule.DICT);
         int g = m.global("d");
@@ -259,8 +284,10 @@ class RcFidelityTest {
 
     // ---- §1.6 DEBUG_SAVEALL
 
-    @Test
-    void saveAllKeepsTheGarbageInGcGarbageWithItsReferencesIntact() {
+    @ParameterizedTest
+    @MethodSource("modes")
+    void saveAllKeepsTheGarbageInGcGarbageWithItsReferencesIntact(Map<String, String> mode) {
+        this.mode = mode;
         start(Map.of("debug", "saveall"));
         long[] ab = cycle();
         fin.registerFinalizer(ab[1], x -> events.add("F(b)"));
