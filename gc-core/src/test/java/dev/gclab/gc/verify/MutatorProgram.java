@@ -142,6 +142,10 @@ final class MutatorProgram {
     }
 
     private void allocate() {
+        if (rnd.nextInt(300) == 0) {
+            bulk();
+            return;
+        }
         long obj;
         int layout, length = 0, k = rnd.nextInt(100);
         if (k < 60) {
@@ -188,6 +192,43 @@ final class MutatorProgram {
                 m.setRef(a(holder), slot, a(id));
                 model.setRef(holder, slot, id);
             }
+        }
+    }
+
+    /**
+     * A ref[] of 100 to 500 objects of one fixed layout, held by a global, three quarters of them dropped
+     * at once (a few of the rest pinned): spans of one size class left sparse, which a compacting collector
+     * merges, so its moves, and pins in the spans it would empty, are exercised too.
+     */
+    private void bulk() {
+        int n = 100 + rnd.nextInt(401);
+        int f = rnd.nextInt(fixed.length);
+        lastOp = "bulk " + n + " x " + heap.layouts().name(fixed[f]);
+        long holder = m.allocateArray(LayoutRegistry.REF_ARRAY, n);
+        afterPossibleCollection();
+        int hid = model.allocate(holder, LayoutRegistry.REF_ARRAY, n, n, 0);
+        int g = rnd.nextInt(globals);
+        m.setGlobal(g, a(hid));
+        model.setGlobal(g, hid);
+        for (int i = 0; i < n; i++) {
+            long obj = m.allocate(fixed[f]);
+            afterPossibleCollection();
+            int id = model.allocate(obj, fixed[f], 0, m.refSlots(obj), fixedData[f]);
+            m.setRef(a(hid), i, a(id));
+            model.setRef(hid, i, id);
+        }
+        for (int i = 0; i < n; i++) {
+            if (rnd.nextInt(4) == 0) {
+                if (rnd.nextInt(32) == 0) { // a pin in a span the compaction would otherwise empty
+                    int id = model.getRef(hid, i);
+                    m.pin(a(id));
+                    pinned.put(id, a(id));
+                    pins.merge(id, 1, Integer::sum);
+                }
+                continue;
+            }
+            m.setRef(a(hid), i, 0);
+            model.setRef(hid, i, 0);
         }
     }
 
