@@ -3,6 +3,7 @@ package dev.gclab.gc.policy;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.Space;
 import dev.gclab.heap.WorkCounters;
+import dev.gclab.heap.memory.HeapMemory;
 import dev.gclab.heap.object.ObjectModel;
 import dev.gclab.heap.span.PageHeap;
 import dev.gclab.heap.span.SizeClasses;
@@ -35,9 +36,9 @@ import java.util.List;
  * as {@code copying} uses), not a side-table entry: the old slot is dead memory until its span is
  * released, so the forwarding address costs nothing (a dense side table would take 8 bytes per 16-byte
  * granule of the whole heap, a sparse one a block per source span); Ruby does the same (its
- * {@code T_MOVED} slot). Source spans are flagged {@link Span#GC_EVACUATE}, so {@link #forward} reads a
- * header only for references into them: a page-table load and a byte compare for every other
- * reference. The collector then updates every root, slot, handle entry and the finalization service's
+ * {@code T_MOVED} slot). The pages of the source spans are flagged in a bitmap of the committed pages
+ * (one bit per 8 KiB page: 16 KiB for a GiB, small enough to stay in cache), so {@link #forward} reads a
+ * header only for references into them: one bit test for every other reference, no span look-up. The collector then updates every root, slot, handle entry and the finalization service's
  * records with {@link #forward}, and {@link #finish()} releases the emptied spans.
  *
  * <p>Fragmentation is {@code 1 - live bytes / bytes of the space's spans}, live bytes counted as the
@@ -48,7 +49,10 @@ public final class CompactSpace {
     private static final long MAX_COUNT = (1L << 20) - 1;
 
     private final Heap heap;
+    private final HeapMemory memory;
     private final PageHeap pages;
+    /** One bit per committed page: set for the pages of the spans being evacuated (between {@link #compact} and {@link #finish}). */
+    private long[] evacuatedPages = new long[0];
     private final WorkCounters counters;
     private final Space space;
 
@@ -62,6 +66,7 @@ public final class CompactSpace {
 
     public CompactSpace(Heap heap, Space space) {
         this.heap = heap;
+        this.memory = heap.memory();
         this.pages = heap.pages();
         this.counters = heap.counters();
         this.space = space;
@@ -85,6 +90,8 @@ public final class CompactSpace {
      */
     public long compact() {
         heap.beginSweep(space);
+        int words = (pages.committedPages() + 63) >>> 6;
+        if (evacuatedPages.length < words) evacuatedPages = new long[words];
         objectsMoved = bytesMoved = sourceSpans = spansReleased = spansWithPins = spansKeptByPins = 0;
         Arrays.fill(spansBefore, 0);
         Arrays.fill(pinnedSpans, 0);
@@ -166,6 +173,8 @@ public final class CompactSpace {
                 }
             }
             src.gcState = Span.GC_EVACUATE;
+            int first = (int) ((src.base - HeapMemory.BASE) >>> SizeClasses.PAGE_SHIFT);
+            for (int p = first; p < first + src.pages; p++) evacuatedPages[p >>> 6] |= 1L << p;
             sourceSpans++;
             s--;
             avail -= l[s].nelems - l[s].allocCount; // the next source candidate's holes are not destinations
@@ -202,9 +211,9 @@ public final class CompactSpace {
      * progress, else {@code ref}.
      */
     public long forward(long ref) {
-        Span s = pages.spanOfHeapAddress(ref);
-        if (s.gcState != Span.GC_EVACUATE) return ref;
-        long h = s.segment.get(ValueLayout.JAVA_LONG, s.segmentOffset + (ref - s.base));
+        int page = (int) ((ref - HeapMemory.BASE) >>> SizeClasses.PAGE_SHIFT);
+        if ((evacuatedPages[page >>> 6] & (1L << page)) == 0) return ref;
+        long h = memory.getLong(ref);
         return ObjectModel.isForwarded(h) ? ObjectModel.forwardee(h) : ref;
     }
 
@@ -226,6 +235,7 @@ public final class CompactSpace {
             heap.sweptSpan(s, s.allocCount);
         }
         heap.finishSweep();
+        java.util.Arrays.fill(evacuatedPages, 0L);
         spansReleased = released;
     }
 
