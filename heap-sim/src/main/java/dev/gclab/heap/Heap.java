@@ -37,7 +37,12 @@ import java.util.List;
  * heap — from the space's reserved address range if it has one. The mutator allocates in the mutator
  * space ({@link #setMutatorSpace}); a collector that moves objects allocates their copies in a target
  * space with {@link #copy}, which is counted as copying, never as mutator allocation, and never
- * triggers a collection.
+ * triggers a collection; one that compacts in place moves an object into a chosen free slot with
+ * {@link #moveObject}.
+ *
+ * <p>Handles. The {@link HandleTable} is the outside world's view (the C-API boundary): its entries are
+ * roots, collectors keep them current, and pin windows opened through them must be closed before
+ * {@link #close()}, which reports any left open.
  *
  * <p>Occupancy. {@link #inUseBytes()} is the sum of slot sizes of all objects in use (allocated since
  * the last sweep plus survivors), and each space keeps its own; a collector sets
@@ -45,7 +50,8 @@ import java.util.List;
  * reaches it. Sweeping (the collector's) reports back through {@link #sweptSpan(Span, int)} and
  * {@link #finishSweep()}; a span left empty by a sweep or a single free goes back to the page heap.
  *
- * <p>Metadata. Alloc, mark and pin bits live in each span, indexed by slot. Anything else a collector
+ * <p>Metadata. Alloc, mark and pin bits live in each span, indexed by slot (pins nest: a pinned slot
+ * also has a count, in an array the span creates at its first pin). Anything else a collector
  * needs per address (counts, cards, forwarding, finalized bits) is declared as a
  * {@link SideMetadataSpec} and created with {@link #sideTable(SideMetadataSpec)}; the heap grows
  * every side table with the memory. Whether marks live in the side bitmap or in headers is
