@@ -1,5 +1,6 @@
 package dev.gclab.bench;
 
+import dev.gclab.heap.AccessChecks;
 import dev.gclab.heap.HeapConfig;
 import dev.gclab.heap.Mutator;
 import dev.gclab.heap.memory.HeapMemory;
@@ -43,6 +44,10 @@ public class HandleBench {
     @Param({"marksweep", "rc"})
     public String collector;
 
+    /** The heap's access checks ({@code full}: every access validates its object; {@code fast}: an address range check). */
+    @Param({"full"})
+    public String checks;
+
     SimHeap sim;
     Mutator m;
     HeapMemory memory;
@@ -52,7 +57,7 @@ public class HandleBench {
 
     @Setup
     public void setUp() {
-        sim = SimHeap.quiet(collector, HeapConfig.of(64L << 20));
+        sim = SimHeap.quiet(collector, HeapConfig.of(64L << 20).withChecks(AccessChecks.valueOf(checks.toUpperCase(java.util.Locale.ROOT))));
         m = sim.mutator();
         memory = sim.heap().memory();
         int pair = m.layouts().fixed("bench.pair", "rr");

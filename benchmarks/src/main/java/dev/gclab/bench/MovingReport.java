@@ -69,6 +69,8 @@ public final class MovingReport {
     private final StringBuilder md = new StringBuilder();
     private final Map<String, Object> json = new LinkedHashMap<>();
     private final StringBuilder csv = new StringBuilder();
+    /** The JMH figures by "method/checks", once section 1 ran (null otherwise). */
+    private Map<String, double[]> indirectionNs;
 
     private MovingReport(int level, Path out, Set<String> skip) {
         this.level = level;
@@ -148,6 +150,7 @@ public final class MovingReport {
         OptionsBuilder o = new OptionsBuilder();
         o.include("dev\\.gclab\\.bench\\.HandleBench\\.(rawAddress|deref|rawRead|derefRead|createRelease|pinWindow|pinUnpin)$")
             .param("collector", "marksweep")
+            .param("checks", "full", "fast")
             .forks(1)
             .warmupIterations(quick ? 2 : 5).warmupTime(TimeValue.milliseconds(quick ? 500 : 1000))
             .measurementIterations(quick ? 3 : 10).measurementTime(TimeValue.milliseconds(quick ? 500 : 1000))
@@ -156,12 +159,15 @@ public final class MovingReport {
         Map<String, double[]> by = new LinkedHashMap<>();
         for (RunResult r : results) {
             String b = r.getParams().getBenchmark();
-            by.put(b.substring(b.lastIndexOf('.') + 1), new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+            String key = b.substring(b.lastIndexOf('.') + 1) + "/" + r.getParams().getParam("checks");
+            by.put(key, new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
         }
+        indirectionNs = by;
         md.append("## 1. The price of indirection\n\n");
         md.append("JMH (`HandleBench`, collector `marksweep`: the handle table does the same work under every collector; ns per operation, "
-            + "± the 99.9 % error), 1,024 objects each with a long-lived handle, walked in turn.\n\n");
-        md.append("| operation | ns/op | target |\n|---|---:|---|\n");
+            + "± the 99.9 % error), 1,024 objects each with a long-lived handle, walked in turn; with the heap's access checks "
+            + "`full` (the default: `newHandle` and a pin by address validate their object through the page table) and `fast`.\n\n");
+        md.append("| operation | checks full | checks fast | target |\n|---|---:|---:|---|\n");
         String[][] rows = {
             {"rawAddress", "raw pointer load (the baseline)", ""},
             {"deref", "`deref(h)`: a handle's current address", "≤ 2 ns"},
@@ -172,16 +178,20 @@ public final class MovingReport {
             {"pinUnpin", "pin + unpin by address", ""}};
         Map<String, Object> j = new LinkedHashMap<>();
         for (String[] row : rows) {
-            double[] v = by.get(row[0]);
-            if (v == null) continue;
-            String verdict = row[2].isEmpty() ? "" : row[2] + (v[0] <= Double.parseDouble(row[2].replaceAll("[^0-9.]", "")) ? ": met" : ": missed");
-            md.append(String.format(Locale.ROOT, "| %s | %.2f ± %.2f | %s |%n", row[1], v[0], v[1], verdict));
-            j.put(row[0], Map.of("ns_per_op", v[0], "error", v[1]));
+            double[] full = by.get(row[0] + "/full"), fast = by.get(row[0] + "/fast");
+            if (full == null || fast == null) continue;
+            String verdict = "";
+            if (!row[2].isEmpty()) {
+                double target = Double.parseDouble(row[2].replaceAll("[^0-9.]", ""));
+                verdict = row[2] + ": " + (full[0] <= target ? "met" : "missed") + " (full), " + (fast[0] <= target ? "met" : "missed") + " (fast)";
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %.2f ± %.2f | %.2f ± %.2f | %s |%n", row[1], full[0], full[1], fast[0], fast[1], verdict));
+            j.put(row[0], Map.of("full_ns_per_op", full[0], "full_error", full[1], "fast_ns_per_op", fast[0], "fast_error", fast[1]));
         }
-        if (by.containsKey("deref") && by.containsKey("rawAddress")) {
+        if (by.containsKey("deref/full") && by.containsKey("rawAddress/full")) {
             md.append(String.format(Locale.ROOT, "%nA handle costs %.2f ns per access over a raw pointer (deref − raw load), "
-                + "%.2f ns with the read of the object's data (derefRead − rawRead).%n%n",
-                by.get("deref")[0] - by.get("rawAddress")[0], by.get("derefRead")[0] - by.get("rawRead")[0]));
+                + "%.2f ns with the read of the object's data (derefRead − rawRead), checks full.%n%n",
+                by.get("deref/full")[0] - by.get("rawAddress/full")[0], by.get("derefRead/full")[0] - by.get("rawRead/full")[0]));
         }
         json.put("indirection_jmh", j);
     }
@@ -206,21 +216,35 @@ public final class MovingReport {
             }
         }
         double mh = median(mutator[0]) / calls, mr = median(mutator[1]) / calls;
+        double[] hSpread = {Arrays.stream(mutator[0]).min().orElse(0) / (double) calls, Arrays.stream(mutator[0]).max().orElse(0) / (double) calls};
+        double[] rSpread = {Arrays.stream(mutator[1]).min().orElse(0) / (double) calls, Arrays.stream(mutator[1]).max().orElse(0) / (double) calls};
         md.append("## 2. The same C-API program with handles and with raw addresses\n\n");
         md.append(String.format(Locale.ROOT, "`capi` (size %s: %,d calls, 2 borrowed handles per call, a cache of %,d owned handles, buffer windows "
                 + "in 10 %% of the calls) under `marksweep`, which never moves objects, so raw addresses are valid: `-p access=handles` against "
                 + "`-p access=raw` (the same allocations, plus one array that keeps the cache alive). Median of %d runs each, alternating.%n%n",
             size, calls, Math.round(1000 * size), reps));
-        md.append("| access | mutator ns per call | GC ms (median) |\n|---|---:|---:|\n");
-        md.append(String.format(Locale.ROOT, "| handles | %.1f | %.1f |%n| raw | %.1f | %.1f |%n", mh, median(gc[0]) / 1e6, mr, median(gc[1]) / 1e6));
-        md.append(String.format(Locale.ROOT, "%nThe C API's price for being able to move objects: %.1f ns per call (%+.1f %% of the raw program's "
-            + "mutator time), for %.1f handle operations per call (create, deref, release, pin windows).%n%n", mh - mr, 100 * (mh - mr) / mr,
-            (double) handleOps / calls));
+        md.append("| access | mutator ns per call (median) | fastest .. slowest run | GC ms (median) |\n|---|---:|---:|---:|\n");
+        md.append(String.format(Locale.ROOT, "| handles | %.1f | %.1f .. %.1f | %.1f |%n| raw | %.1f | %.1f .. %.1f | %.1f |%n", mh, hSpread[0], hSpread[1],
+            median(gc[0]) / 1e6, mr, rSpread[0], rSpread[1], median(gc[1]) / 1e6));
+        md.append(String.format(Locale.ROOT, "%nThe C API's price for being able to move objects, measured on the whole program: %.1f ns per call "
+            + "(%+.1f %% of the raw program's mutator time), for %.1f handle operations per call (create, deref, release, pin windows); "
+            + "compare it with the spread between runs of one mode.", mh - mr, 100 * (mh - mr) / mr, (double) handleOps / calls));
+        if (indirectionNs != null && indirectionNs.containsKey("createRelease/full")) {
+            // per call: 2 borrowed handles created and released, and about one deref per handle operation beyond those
+            double perCall = 2 * indirectionNs.get("createRelease/full")[0]
+                + Math.max(0, (double) handleOps / calls - 4) * (indirectionNs.get("deref/full")[0] - indirectionNs.get("rawAddress/full")[0]);
+            md.append(String.format(Locale.ROOT, " From section 1's figures, the handle work of a call comes to about %.0f ns "
+                + "(2 borrowed handles created and released, the other handle operations at deref's cost over a raw load): %.1f %% of a call.",
+                perCall, 100 * perCall / mr));
+        }
+        md.append("\n\n");
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("size", size);
         j.put("calls", calls);
         j.put("mutator_ns_per_call_handles", mh);
         j.put("mutator_ns_per_call_raw", mr);
+        j.put("mutator_ns_per_call_handles_min_max", List.of(hSpread[0], hSpread[1]));
+        j.put("mutator_ns_per_call_raw_min_max", List.of(rSpread[0], rSpread[1]));
         j.put("handle_ops_per_call", (double) handleOps / calls);
         j.put("gc_ms_handles", median(gc[0]) / 1e6);
         j.put("gc_ms_raw", median(gc[1]) / 1e6);
@@ -260,13 +284,18 @@ public final class MovingReport {
         csv.append("workload,size,pinned_fraction,collector,gc_cycles,span_over_live_mean,span_over_live_max,span_over_live_last,"
             + "pinned_spans_per_gc,kept_by_pins_per_gc,gc_ms,bytes_moved,peak_in_use_bytes\n");
         List<Object> rows = new ArrayList<>();
-        // a warm-up of each collector, not reported
-        for (String c : collectors) probeRun(c, "capi", pick(0.01, 0.05, 0.05), "0");
+        // a warm-up of each collector on each workload, not reported
+        for (String c : collectors) {
+            probeRun(c, "capi", pick(0.01, 0.1, 0.2), "0.01");
+            probeRun(c, "gcbench", pick(0.015625, 0.0625, 0.125), "0.01");
+        }
+        Map<String, Probe.Result> results = new LinkedHashMap<>();
         for (String[] w : workloads) {
             for (String f : fractions) {
                 for (String c : collectors) {
                     log("pins: %s %s pinned_fraction=%s ...", w[0], c, f);
                     Probe.Result r = probeRun(c, w[0], Double.parseDouble(w[1]), f);
+                    results.put(w[0] + "/" + f + "/" + c, r);
                     md.append(String.format(Locale.ROOT, "| %s | %s %% | %s | %d | %.3f / %.3f | %.1f | %.1f | %.1f | %.2f |%n", w[0],
                         pct(f), c, r.cycles(), r.meanRatio(), r.lastRatio(), r.pinnedSpansPerGc(), r.keptPerGc(), r.gcNanos() / 1e6,
                         r.bytesMoved() / 1048576.0));
@@ -291,7 +320,24 @@ public final class MovingReport {
             }
         }
         md.append("\n");
+        for (String[] w : workloads) {
+            md.append(String.format(Locale.ROOT, "%s, from no pins to 10 %% pinned: span bytes ÷ live (mean) %s; GC time %s; moved %s.%n%n", w[0],
+                summary(results, w[0], collectors, r -> String.format(Locale.ROOT, "%.3f", r.meanRatio())),
+                summary(results, w[0], collectors, r -> String.format(Locale.ROOT, "%.0f ms", r.gcNanos() / 1e6)),
+                summary(results, w[0], new String[] {"copying", "compact"}, r -> String.format(Locale.ROOT, "%.1f MiB", r.bytesMoved() / 1048576.0))));
+        }
         json.put("pins", rows);
+    }
+
+    /** "a → b under x, c → d under y": each collector's figure with no pins and with 10 %. */
+    private static String summary(Map<String, Probe.Result> results, String workload, String[] collectors,
+                                  java.util.function.Function<Probe.Result, String> figure) {
+        List<String> parts = new ArrayList<>();
+        for (String c : collectors) {
+            Probe.Result none = results.get(workload + "/0/" + c), ten = results.get(workload + "/0.1/" + c);
+            if (none != null && ten != null) parts.add(figure.apply(none) + " → " + figure.apply(ten) + " under " + c);
+        }
+        return String.join(", ", parts);
     }
 
     private static String pct(String fraction) {

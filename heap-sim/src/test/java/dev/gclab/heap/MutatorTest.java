@@ -141,6 +141,7 @@ class MutatorTest {
         assertEquals(a, m.deref(h));
         m.releaseHandle(h);
         assertThrows(IllegalArgumentException.class, () -> m.deref(h));
+        for (int bad : new int[] {0, -1, 999}) assertThrows(IllegalArgumentException.class, () -> m.deref(bad));
         int h2 = m.newHandle(a);
         assertEquals(h, h2, "freed entries are reused");
         assertEquals(1, heap.handles().liveCount());

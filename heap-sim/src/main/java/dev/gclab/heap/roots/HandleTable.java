@@ -35,6 +35,7 @@ public final class HandleTable {
 
     /** Creates a handle to {@code address} with count 1. */
     public int create(long address) {
+        if (address < FIRST_ADDRESS) throw new IllegalArgumentException(String.format("a handle names an object: 0x%x is not an object's address", address));
         int h;
         if (freeHead != 0) {
             h = freeHead;
@@ -81,10 +82,21 @@ public final class HandleTable {
         return a;
     }
 
+    /**
+     * The address live handle {@code h} names. The fast path of {@code deref}: one array load and its
+     * liveness test, as a live entry holds an address (at least {@value #FIRST_ADDRESS}, where the heap
+     * starts) and a free one the index of the next free entry (below it).
+     */
     public long get(int h) {
-        check(h);
-        return target[h];
+        if (h > 0 && h < used) {
+            long t = target[h];
+            if (t >= FIRST_ADDRESS) return t;
+        }
+        throw notLive(h);
     }
+
+    /** The lowest address of any object (the heap's base, 2^32): no free-list index reaches it. */
+    static final long FIRST_ADDRESS = 1L << 32;
 
     /** Re-points a live handle (the moving collector's update). */
     public void update(int h, long address) {
@@ -155,8 +167,8 @@ public final class HandleTable {
     public long rawTarget(int h) { return target[h]; }
 
     private void check(int h) {
-        if (h <= 0 || h >= used || count[h] <= 0) {
-            throw new IllegalArgumentException("handle " + h + " is not live");
-        }
+        if (h <= 0 || h >= used || count[h] <= 0) throw notLive(h);
     }
+
+    private static IllegalArgumentException notLive(int h) { return new IllegalArgumentException("handle " + h + " is not live"); }
 }
