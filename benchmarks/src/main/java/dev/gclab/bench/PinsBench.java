@@ -24,10 +24,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What pins cost a moving collector: the {@code random} graph (N = 1e6) with a fraction of its nodes
- * pinned at random (seeded), collected by {@code copying} over and over. A span holding a pinned object
- * is kept in place (its objects marked, not copied) and stays as full or as empty as it was; printed at
- * teardown: spans kept by pins per collection, and the heap's span memory after a collection over the
- * live bytes (1.0 would be perfectly compact).
+ * pinned at random (seeded), collected over and over by {@code copying} (a span holding a pinned object
+ * is kept in place, its objects marked, not copied, and stays as full or as empty as it was) or by
+ * {@code compact} (a span holding a pinned object is never emptied; it receives objects instead).
+ * Printed at teardown: spans kept by pins per collection, and the heap's span memory after a collection
+ * over the live bytes (1.0 would be perfectly compact).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -43,12 +44,15 @@ public class PinsBench {
     @Param({"1000000"})
     public int n;
 
+    @Param({"copying", "compact"})
+    public String collector;
+
     SimHeap sim;
     long liveObjects;
 
     @Setup(Level.Trial)
     public void setUp() {
-        sim = SimHeap.spec("copying", HeapConfig.of(1L << 30));
+        sim = SimHeap.spec(collector, HeapConfig.of(1L << 30));
         Mutator m = sim.mutator();
         liveObjects = GraphShapes.build(m, Shape.RANDOM, n);
         // Free a third of the nodes first, so the spans are partly empty (as after real churn) and a pin
@@ -68,7 +72,7 @@ public class PinsBench {
                 pinned++;
             }
         }
-        System.out.printf("%n[pins] %d per 10k: %,d live objects, %,d pinned%n", pinnedPer10k, liveObjects, pinned);
+        System.out.printf("%n[pins] %s, %d per 10k: %,d live objects, %,d pinned%n", collector, pinnedPer10k, liveObjects, pinned);
     }
 
     @TearDown(Level.Trial)
@@ -76,8 +80,8 @@ public class PinsBench {
         var counters = sim.collector().collectorCounters();
         long cycles = sim.collector().stats().cycles();
         long kept = counters.getOrDefault("spans_kept_by_pins", 0L);
-        System.out.printf("%n[pins] %d per 10k: %.1f spans kept by pins per collection; span memory / live bytes = %.3f (%,d / %,d)%n",
-            pinnedPer10k, (double) kept / cycles, (double) sim.heap().space(0).spanBytes() / sim.heap().inUseBytes(),
+        System.out.printf("%n[pins] %s, %d per 10k: %.1f spans kept by pins per collection; span memory / live bytes = %.3f (%,d / %,d)%n",
+            collector, pinnedPer10k, (double) kept / cycles, (double) sim.heap().space(0).spanBytes() / sim.heap().inUseBytes(),
             sim.heap().space(0).spanBytes(), sim.heap().inUseBytes());
         sim.close();
     }

@@ -42,14 +42,14 @@ class BenchmarksSmokeTest {
             assertTrue(r.getPrimaryResult().getSampleCount() > 0, label);
             seen.add(label);
         }
-        // 4 allocation + (2x3 setRef + 2 rawStore) barrier + 3x2 handle + 3x2 finalization
-        // + 2x2 mark-sweep + 2x2 sweep configurations + 7 rc + 3x2 collection + 3x2 locality + 4 pins + 2 pollution
+        // 4 allocation + (2x3 setRef + 2 rawStore) barrier + 7x2 handle + 3x2 finalization
+        // + 2x2 mark-sweep + 2x2 sweep configurations + 7 rc + 3x2 collection + 3x2 locality + 4x2 pins + 2 pollution
         // + 5x3 generational setRef (barrier x edge) + 2x3 minor collections (variant x survival)
         // + 2x2 incremental (mark step, marksweep's full collection)
-        assertEquals(80, seen.size(), String.join("\n", seen));
+        assertEquals(92, seen.size(), String.join("\n", seen));
         for (String m : new String[] {"AllocationBench.allocate", "AllocationBench.allocateNoGc",
             "AllocationBench.allocateArray", "AllocationBench.allocateLarge", "HandleBench.createRelease", "HandleBench.deref",
-            "HandleBench.pinUnpin", "FinalizationBench.registerFinalizer", "FinalizationBench.weakRefCreate",
+            "HandleBench.pinUnpin", "HandleBench.pinWindow", "HandleBench.rawAddress", "HandleBench.derefRead", "HandleBench.rawRead", "FinalizationBench.registerFinalizer", "FinalizationBench.weakRefCreate",
             "FinalizationBench.weakRefClear", "BarrierBench.setRef",
             "BarrierBench.rawStore", "MarkSweepBench.fullCollection", "SweepBench.sweep", "RcBench.incrementDecrement",
             "RcBench.dropTree", "RcBench.detectGarbageCycles", "RcBench.fullPassLiveRandom", "RcBench.youngCollection",

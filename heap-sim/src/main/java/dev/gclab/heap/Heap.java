@@ -37,7 +37,12 @@ import java.util.List;
  * heap — from the space's reserved address range if it has one. The mutator allocates in the mutator
  * space ({@link #setMutatorSpace}); a collector that moves objects allocates their copies in a target
  * space with {@link #copy}, which is counted as copying, never as mutator allocation, and never
- * triggers a collection.
+ * triggers a collection; one that compacts in place moves an object into a chosen free slot with
+ * {@link #moveObject}.
+ *
+ * <p>Handles. The {@link HandleTable} is the outside world's view (the C-API boundary): its entries are
+ * roots, collectors keep them current, and pin windows opened through them must be closed before
+ * {@link #close()}, which reports any left open.
  *
  * <p>Occupancy. {@link #inUseBytes()} is the sum of slot sizes of all objects in use (allocated since
  * the last sweep plus survivors), and each space keeps its own; a collector sets
@@ -59,7 +64,8 @@ import java.util.List;
  * pending, so the distance from occupancy to the trigger — the collector's "poll me again after this much
  * allocation" — is not eaten up by sweeping. A span created meanwhile is swept from the start.
  *
- * <p>Metadata. Alloc, mark and pin bits live in each span, indexed by slot. Anything else a collector
+ * <p>Metadata. Alloc, mark and pin bits live in each span, indexed by slot (pins nest: a pinned slot
+ * also has a count, in an array the span creates at its first pin). Anything else a collector
  * needs per address (counts, cards, forwarding, finalized bits) is declared as a
  * {@link SideMetadataSpec} and created with {@link #sideTable(SideMetadataSpec)}; the heap grows
  * every side table with the memory. Whether marks live in the side bitmap or in headers is
@@ -419,6 +425,45 @@ public final class Heap implements AutoCloseable {
         return s.base + offset;
     }
 
+    /**
+     * In-place compaction's move: copies the object in slot {@code fromIdx} of span {@code from} into the
+     * free slot {@code toIdx} of span {@code to} (a span of the same size class and scan kind), marks it
+     * allocated there and frees the old slot ({@link Span#free}: alloc bit, count; the caller overwrites
+     * the old copy's header with a forwarding header). The object's words are copied, header included;
+     * the tail of the destination slot is left as it was. Counted as {@code objects_copied}/{@code
+     * bytes_copied} and in {@code to}'s space's copied bytes, never as allocation; occupancy moves from
+     * one span to the other. The caller makes sure no span involved is current for allocation (begin
+     * its space's sweep first) and rewinds {@code to} before it is allocated from again.
+     *
+     * @return the object's new address
+     */
+    public long moveObject(Span from, int fromIdx, Span to, int toIdx) {
+        long srcOff = from.segmentOffset + fromIdx * from.elemSize;
+        long dstOff = to.segmentOffset + toIdx * to.elemSize;
+        MemorySegment src = from.segment, dst = to.segment;
+        long h = src.get(ValueLayout.JAVA_LONG, srcOff);
+        long size = layouts.sizeOf(ObjectModel.layoutId(h), ObjectModel.length(h));
+        if (size <= 256) {
+            for (long o = 0; o < size; o += 8) dst.set(ValueLayout.JAVA_LONG, dstOff + o, src.get(ValueLayout.JAVA_LONG, srcOff + o));
+        } else {
+            MemorySegment.copy(src, srcOff, dst, dstOff, size);
+        }
+        to.allocBits[toIdx >>> 6] |= 1L << toIdx;
+        to.allocCount++;
+        from.free(fromIdx);
+        long slotBytes = to.elemSize;
+        if (from.space != to.space) {
+            spaces[from.space].inUseBytes -= from.elemSize;
+            spaces[to.space].inUseBytes += slotBytes;
+        }
+        Space target = spaces[to.space];
+        counters.objectsCopied++;
+        counters.bytesCopied += slotBytes;
+        target.objectsCopied++;
+        target.copiedBytes += slotBytes;
+        return to.base + toIdx * to.elemSize;
+    }
+
     /** {@link #copy(long, Span, Space)} for {@code obj} wherever it is. */
     public long copy(long obj, Space target) { return copy(obj, pages.spanOfHeapAddress(obj), target); }
 
@@ -737,8 +782,25 @@ public final class Heap implements AutoCloseable {
         return layouts.sizeOf(ObjectModel.layoutId(h), ObjectModel.length(h));
     }
 
+    private boolean closed;
+
+    /**
+     * Frees the heap's memory. A pin window left open through a handle (the mutator's {@code pinHandle}
+     * without its {@code unpinHandle}) is reported: after the memory is freed this throws an
+     * {@link IllegalStateException} naming the handles and their objects (once; pins taken by address
+     * are not checked).
+     */
     @Override
-    public void close() { memory.close(); }
+    public void close() {
+        if (closed) return;
+        closed = true;
+        memory.close();
+        int open = handles.openWindowCount();
+        if (open > 0) {
+            throw new IllegalStateException("the heap was closed with " + open + " pin window" + (open == 1 ? "" : "s")
+                + " open (every pinHandle needs its unpinHandle): " + handles.describeOpenWindows(10));
+        }
+    }
 
     @Override
     public String toString() {

@@ -330,15 +330,46 @@ public final class Mutator {
 
     // ------------------------------------------------------------------ pinning
 
-    /**
-     * Pins {@code obj}: a moving collector must leave it at its address (the span's pin bit; see
-     * {@link dev.gclab.heap.span.Span#pinBits}). Pins do not nest: one {@link #unpin} undoes any
-     * number of pins. A pin does not keep the object alive, and it dies with the object.
+    /*
+     * Pins. An object's pin is a count kept in its span (Span#pin): while it is above 0 the span's pin bit
+     * is set and no collector moves the object (copying keeps its span; compact neither moves it nor
+     * releases its span; the others never move anything). Pins nest: every pin needs its unpin, and an
+     * unpin with no pin open is an IllegalStateException. Two ways open one:
+     *  - pinHandle(h) / unpinHandle(h): a pin window through a handle, the C-API boundary's raw-pointer
+     *    case (the buffer protocol). The handle keeps the object alive while the window is open (its last
+     *    count cannot be released then), the table counts the windows per handle, and a window left open
+     *    when the heap closes is reported (Heap#close throws).
+     *  - pin(obj) / unpin(obj): a pin by address, for collectors' tests and programs that keep an object
+     *    in place without a handle. It does not keep the object alive: the count dies with the object.
+     *    Not checked at close.
+     * Both act on the one count: unpin(obj) closes a pin of the object however it was opened, and
+     * unpinHandle(h) then finds nothing to close (an IllegalStateException).
      */
-    public void pin(long obj) { pinBit(obj, "pin", true); }
 
-    /** Clears the pin of {@code obj} (a no-op if it was not pinned). */
-    public void unpin(long obj) { pinBit(obj, "unpin", false); }
+    /**
+     * Opens a pin of {@code obj} by address: a moving collector must leave it at its address (its span's
+     * pin bit; see {@link dev.gclab.heap.span.Span#pin}). Pins nest: the object stays pinned until as many
+     * {@link #unpin}s. A pin does not keep the object alive, and it dies with the object.
+     */
+    public void pin(long obj) {
+        Span s = pinnable(obj, "pin");
+        s.pin(s.objIndex(obj));
+        counters.pinOps++;
+    }
+
+    /**
+     * Closes one pin of {@code obj} (the last one lets collectors move it again).
+     *
+     * @throws IllegalStateException if {@code obj} is not pinned (an unbalanced unpin; nothing changes)
+     */
+    public void unpin(long obj) {
+        Span s = pinnable(obj, "unpin");
+        if (s.unpin(s.objIndex(obj)) < 0) {
+            throw new IllegalStateException(String.format("unpin(0x%x): object 0x%x (%s) is not pinned: every unpin needs an earlier pin (pins nest)",
+                obj, obj, layouts.name(ObjectModel.layoutId(memory.getLong(obj)))));
+        }
+        counters.pinOps++;
+    }
 
     public boolean isPinned(long obj) {
         headerOf(obj, "isPinned", -1);
@@ -346,15 +377,59 @@ public final class Mutator {
         return s.isPinned(s.objIndex(obj));
     }
 
-    private void pinBit(long obj, String op, boolean pinned) {
+    /** Open pins of {@code obj} (by address and through handles). */
+    public int pinCount(long obj) {
+        headerOf(obj, "pinCount", -1);
+        Span s = heap.spanOf(obj);
+        return s.pinCount(s.objIndex(obj));
+    }
+
+    /**
+     * Opens a pin window through handle {@code handle} (the buffer protocol's raw pointer): the object
+     * it names cannot move until the window is closed with {@link #unpinHandle}, and cannot die (the
+     * handle's last count cannot be released with a window open). Windows nest.
+     *
+     * @return the object's address, valid as a raw pointer until the window closes (across safe points)
+     * @throws IllegalArgumentException if the handle is not live
+     */
+    public long pinHandle(int handle) {
+        long obj = handles.get(handle);
+        Span s = heap.pages().spanOfHeapAddress(obj);
+        s.pin(s.objIndex(obj));
+        handles.openWindow(handle);
+        counters.pinOps++;
+        return obj;
+    }
+
+    /**
+     * Closes a pin window opened with {@link #pinHandle}.
+     *
+     * @throws IllegalStateException (changing nothing) if no window is open through {@code handle}, or
+     *         if the object's pins were already closed by address ({@link #unpin})
+     * @throws IllegalArgumentException if the handle is not live
+     */
+    public void unpinHandle(int handle) {
+        long obj = handles.get(handle);
+        if (handles.windows(handle) == 0) handles.closeWindow(handle); // throws, naming the handle and its object
+        Span s = heap.pages().spanOfHeapAddress(obj);
+        int idx = s.objIndex(obj);
+        if (s.pinCount(idx) == 0) {
+            throw new IllegalStateException(String.format("unpinHandle(%d): handle %d has a pin window open, but its object 0x%x is not pinned "
+                + "(an unpin of its address closed the window's pin)", handle, handle, obj));
+        }
+        handles.closeWindow(handle);
+        s.unpin(idx);
+        counters.pinOps++;
+    }
+
+    /** The span of {@code obj} after checking it is an object in use (under FAST checks too: a pin set on a freed slot would outlive its object). */
+    private Span pinnable(long obj, String op) {
         headerOf(obj, op, -1);
         Span s = heap.spanOf(obj);
         if (s == null) throw notInHeap(op, obj, -1);
         int idx = s.objIndex(obj);
-        // checked under FAST access checks too: a pin set on a freed slot would outlive its object
         if (idx >= s.nelems || s.slotAddress(idx) != obj || !s.isAllocated(idx)) throw badObject(op, obj, -1, s, idx);
-        s.setPinned(idx, pinned);
-        counters.pinOps++;
+        return s;
     }
 
     // ------------------------------------------------------------------ handles
@@ -368,7 +443,10 @@ public final class Mutator {
         return h;
     }
 
-    /** The object a live handle names now. */
+    /**
+     * The object a live handle names now: its address is valid until the next safe point (an allocation
+     * or a collection may move it), unless a pin window ({@link #pinHandle}) keeps it in place.
+     */
     public long deref(int handle) {
         counters.handleOps++;
         return handles.get(handle);
@@ -379,7 +457,11 @@ public final class Mutator {
         handles.retain(handle);
     }
 
-    /** Drops one count of the handle; the last release lets its object go. */
+    /**
+     * Drops one count of the handle; the last release lets its object go.
+     *
+     * @throws IllegalStateException for the last count of a handle with a pin window open
+     */
     public void releaseHandle(int handle) {
         counters.handleOps++;
         long obj = handles.release(handle);

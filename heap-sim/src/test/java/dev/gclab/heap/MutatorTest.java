@@ -141,6 +141,7 @@ class MutatorTest {
         assertEquals(a, m.deref(h));
         m.releaseHandle(h);
         assertThrows(IllegalArgumentException.class, () -> m.deref(h));
+        for (int bad : new int[] {0, -1, 999}) assertThrows(IllegalArgumentException.class, () -> m.deref(bad));
         int h2 = m.newHandle(a);
         assertEquals(h, h2, "freed entries are reused");
         assertEquals(1, heap.handles().liveCount());
@@ -151,15 +152,18 @@ class MutatorTest {
         long a = m.allocate(node);
         long b = m.allocate(node);
         m.pin(a);
-        m.pin(a); // pins do not nest
+        m.pin(a); // pins nest
         assertTrue(m.isPinned(a));
+        assertEquals(2, m.pinCount(a));
         assertFalse(m.isPinned(b));
         Span s = heap.spanOf(a);
         assertTrue(s.isPinned(s.objIndex(a)));
         m.unpin(a);
+        assertTrue(m.isPinned(a), "one pin is still open");
+        m.unpin(a);
         assertFalse(m.isPinned(a));
         m.pin(b);
-        assertEquals(4, heap.counters().pinOps);
+        assertEquals(5, heap.counters().pinOps);
         heap.free(b);
         Span sb = heap.spanOf(b);
         assertFalse(sb.isPinned(sb.objIndex(b)), "a freed object's pin is gone");
@@ -192,5 +196,102 @@ class MutatorTest {
         s.sweepToMarks();
         assertTrue(s.isPinned(s.objIndex(live)));
         assertFalse(s.isPinned(s.objIndex(dead)));
+    }
+
+    @Test
+    void anUnbalancedUnpinIsAClearErrorAndChangesNothing() {
+        long a = m.allocate(node);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.unpin(a));
+        assertTrue(e.getMessage().contains(String.format("unpin(0x%x)", a)) && e.getMessage().contains("is not pinned"), e.getMessage());
+        assertEquals(0, heap.counters().pinOps);
+        m.pin(a);
+        m.unpin(a);
+        assertThrows(IllegalStateException.class, () -> m.unpin(a));
+        assertFalse(m.isPinned(a));
+    }
+
+    @Test
+    void pinWindowsThroughHandlesNestAndCountPerHandle() {
+        long a = m.allocate(node);
+        int h1 = m.newHandle(a);
+        int h2 = m.newHandle(a);
+        assertEquals(a, m.pinHandle(h1), "the window's raw pointer is the object's address");
+        assertEquals(a, m.pinHandle(h1));
+        m.pinHandle(h2);
+        assertEquals(3, m.pinCount(a));
+        assertEquals(2, heap.handles().windows(h1));
+        assertEquals(3, heap.handles().openWindowCount());
+        m.unpinHandle(h1);
+        m.unpinHandle(h1);
+        assertTrue(m.isPinned(a), "h2's window is still open");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.unpinHandle(h1));
+        assertTrue(e.getMessage().contains("no pin window is open on handle " + h1) && e.getMessage().contains(String.format("0x%x", a)), e.getMessage());
+        m.unpinHandle(h2);
+        assertFalse(m.isPinned(a));
+        assertEquals(0, heap.handles().openWindowCount());
+    }
+
+    @Test
+    void aHandleWithAnOpenWindowKeepsItsLastCount() {
+        long a = m.allocate(node);
+        int h = m.newHandle(a);
+        m.retainHandle(h);
+        m.pinHandle(h);
+        m.releaseHandle(h); // count 2 -> 1: allowed, the handle stays live
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.releaseHandle(h));
+        assertTrue(e.getMessage().contains("releaseHandle(" + h + ")") && e.getMessage().contains("1 pin window open"), e.getMessage());
+        assertEquals(a, m.deref(h), "the refused release changed nothing");
+        m.unpinHandle(h);
+        m.releaseHandle(h);
+        assertFalse(heap.handles().isLive(h));
+    }
+
+    @Test
+    void anAddressUnpinThatClosedAWindowsPinIsNamedByUnpinHandle() {
+        long a = m.allocate(node);
+        int h = m.newHandle(a);
+        m.pinHandle(h);
+        m.unpin(a); // closes the one pin the object had
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.unpinHandle(h));
+        assertTrue(e.getMessage().contains("an unpin of its address"), e.getMessage());
+        assertEquals(1, heap.handles().windows(h), "nothing changed");
+        m.pin(a);
+        m.unpinHandle(h); // balanced again: the heap closes quietly
+    }
+
+    @Test
+    void aWindowLeftOpenAtCloseIsReported() {
+        Heap other = new Heap(HeapConfig.of(16L << 20));
+        Mutator o = new Mutator(other, GcHooks.NONE);
+        long a = o.allocate(other.layouts().fixed("Node", "rdr"));
+        int h = o.newHandle(a);
+        o.pinHandle(h);
+        o.pin(a); // a pin by address is not checked at close
+        IllegalStateException e = assertThrows(IllegalStateException.class, other::close);
+        assertTrue(e.getMessage().contains("1 pin window open") && e.getMessage().contains(String.format("handle %d (object 0x%x, 1 window)", h, a)),
+            e.getMessage());
+        other.close(); // once
+    }
+
+    @Test
+    void moveObjectCopiesIntoAChosenSlotAndCountsACopy() {
+        long a = m.allocate(node);
+        m.setLong(a, 0, 77);
+        m.setRef(a, 0, a);
+        Span from = heap.spanOf(a);
+        int fromIdx = from.objIndex(a);
+        long b = m.allocate(node); // same span: a free slot after it
+        Span to = heap.spanOf(b);
+        int toIdx = to.objIndex(b) + 1;
+        long inUse = heap.inUseBytes();
+        long moved = heap.moveObject(from, fromIdx, to, toIdx);
+        assertEquals(to.slotAddress(toIdx), moved);
+        assertTrue(heap.isObject(moved));
+        assertFalse(heap.isObject(a));
+        assertEquals(77, m.getLong(moved, 0));
+        assertEquals(a, m.getRef(moved, 0), "references are the caller's to update");
+        assertEquals(inUse, heap.inUseBytes());
+        assertEquals(1, heap.counters().objectsCopied);
+        assertEquals(to.elemSize, heap.mutatorSpace().copiedBytes());
     }
 }

@@ -48,6 +48,14 @@ public final class ParamValues {
         return Integer.parseInt(string(name));
     }
 
+    /** The value of a decimal parameter. */
+    public double doubleValue(String name) {
+        if (!(specs.get(name) instanceof WorkloadParam.DecimalParam)) {
+            throw new IllegalStateException("parameter " + name + " of workload " + workload + " is not a decimal");
+        }
+        return Double.parseDouble(string(name));
+    }
+
     @Override
     public String toString() { return workload + values; }
 }

@@ -1,5 +1,6 @@
 package dev.gclab.workloads;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Objects;
@@ -12,7 +13,7 @@ import java.util.Objects;
  * <p>Values are matched exactly (case-sensitive); surrounding whitespace is ignored. A message about a
  * bad value names the workload, the parameter, the value as given and what is valid.
  */
-public sealed interface WorkloadParam permits WorkloadParam.IntegerParam, WorkloadParam.ChoiceParam {
+public sealed interface WorkloadParam permits WorkloadParam.IntegerParam, WorkloadParam.DecimalParam, WorkloadParam.ChoiceParam {
     /** The key, e.g. {@code reps}. */
     String name();
 
@@ -76,6 +77,42 @@ public sealed interface WorkloadParam permits WorkloadParam.IntegerParam, Worklo
             if (!v.matches("[+-]?[0-9]+")) throw Params.badValue(workload, this, raw, null);
             if (!inRange(v, min, max)) throw Params.badValue(workload, this, raw, "out of range");
             return new BigInteger(v).toString();
+        }
+    }
+
+    /**
+     * A decimal number in {@code [min, max]} written in plain notation ({@code 0.01}, {@code 1}, {@code .5};
+     * no exponent, no NaN or infinity), e.g. a fraction.
+     */
+    record DecimalParam(String name, double min, double max, String defaultValue, String description) implements WorkloadParam {
+        /** Plain decimal notation: digits with an optional fraction, or a fraction alone. */
+        public static final String SYNTAX = "[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)";
+
+        public DecimalParam {
+            Objects.requireNonNull(name, "name");
+            if (!(min <= max) || Double.isInfinite(min) || Double.isInfinite(max)) {
+                throw new IllegalArgumentException(name + ": bad range [" + min + ", " + max + "]");
+            }
+            Objects.requireNonNull(description, "description");
+            if (!defaultValue.matches(SYNTAX) || !inRange(new BigDecimal(defaultValue), min, max)) {
+                throw new IllegalArgumentException(name + ": default '" + defaultValue + "' is not in [" + min + ", " + max + "]");
+            }
+        }
+
+        private static boolean inRange(BigDecimal v, double min, double max) {
+            return v.compareTo(BigDecimal.valueOf(min)) >= 0 && v.compareTo(BigDecimal.valueOf(max)) <= 0;
+        }
+
+        @Override
+        public String valid() { return "a decimal number in [" + Numbers.format(min) + ", " + Numbers.format(max) + "]"; }
+
+        @Override
+        public String check(String workload, String raw) {
+            String v = raw.trim();
+            if (!v.matches(SYNTAX)) throw Params.badValue(workload, this, raw, null);
+            BigDecimal d = new BigDecimal(v);
+            if (!inRange(d, min, max)) throw Params.badValue(workload, this, raw, "out of range");
+            return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
         }
     }
 

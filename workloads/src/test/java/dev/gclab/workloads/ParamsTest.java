@@ -1,6 +1,7 @@
 package dev.gclab.workloads;
 
 import dev.gclab.workloads.WorkloadParam.ChoiceParam;
+import dev.gclab.workloads.WorkloadParam.DecimalParam;
 import dev.gclab.workloads.WorkloadParam.IntegerParam;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +77,26 @@ class ParamsTest {
         assertEquals("[4e-6, 16.777214]", closed.toString());
         assertTrue(closed.contains(4e-6) && closed.contains(16.777214));
         assertFalse(closed.contains(3.9e-6) || closed.contains(16.7772141) || closed.contains(Double.NaN));
+    }
+
+    @Test
+    void decimalParametersTakePlainDecimalsInTheirRange() {
+        DecimalParam f = new DecimalParam("f", 0, 1, "0", "a fraction");
+        assertEquals("0.01", f.check("w", " 0.010 "));
+        assertEquals("0", f.check("w", "0.000"));
+        assertEquals("1", f.check("w", "1"));
+        assertEquals("0.5", f.check("w", ".5"));
+        assertEquals("0.001", f.check("w", "+0.001"));
+        assertEquals("a decimal number in [0, 1]", f.valid());
+        for (String bad : new String[] {"NaN", "Infinity", "1e-3", "x", "", "0x1", "1.5.", "-"}) {
+            String msg = assertThrows(IllegalArgumentException.class, () -> f.check("w", bad)).getMessage();
+            assertEquals("parameter f of workload w must be a decimal number in [0, 1], not " + (bad.isEmpty() ? "'' (empty)" : "'" + bad + "'"), msg);
+        }
+        for (String out : new String[] {"-0.001", "1.0000001", "99999999999999999999"}) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> f.check("w", out)).getMessage().endsWith("(out of range)"), out);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new DecimalParam("f", 0, 1, "2", "default out of range"));
+        assertThrows(IllegalArgumentException.class, () -> new DecimalParam("f", 1, 0, "0.5", "empty range"));
     }
 
     @Test

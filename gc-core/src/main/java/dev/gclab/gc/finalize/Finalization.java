@@ -349,6 +349,21 @@ public final class Finalization {
     }
 
     /**
+     * For a collector that moves objects after {@link #afterMarking} has finished (compact moves after
+     * its sweep, when every object left is live): rewrites what this service keeps by address — the
+     * records and side-table entries of objects and weak references, the referent word of every weak
+     * reference, {@link #garbage()} and the objects kept for later — to {@code moved.currentAddress}.
+     * {@code moved} answers every object live and in the collection.
+     */
+    public void objectsMoved(ReachabilityHook.Marking moved) {
+        for (int i = 0; i < garbage.size(); i++) garbage.set(i, moved.currentAddress(garbage.get(i)));
+        for (int i = 0; i < keptForLater.size(); i++) keptForLater.set(i, moved.currentAddress(keptForLater.get(i)));
+        if (reg.liveRecords() == 0) return;
+        moveLiveWeakRecords(moved); // weak references first: an object's move rewrites its weak references' referent words where they are now
+        moveLiveObjectRecords(moved);
+    }
+
+    /**
      * Objects with legacy finalizers in the garbage, and all they reach, are kept; every one of those
      * legacy objects is listed in {@link #garbage()} (CPython lists each tp_del object of the
      * uncollectable set), including one that another legacy object reaches: all are found before any

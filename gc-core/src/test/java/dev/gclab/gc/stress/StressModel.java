@@ -37,7 +37,8 @@ final class StressModel {
         String finalizedStamp;        // the collection context its finalizer ran in
         /** Was unreachable at some time and reachable again later (resurrected by a finalizer, callback or weak reference). */
         boolean resurrected;
-        boolean pinned;
+        /** Open pins (pins nest: each unpin closes one). */
+        int pins;
         // weak references
         long referent;
         boolean hasCallback;

@@ -270,9 +270,14 @@ final class StressRun {
                     long id = idOf(p.target(), self);
                     if (usable(id)) {
                         long a = addr(id);
-                        if (p.on()) m.pin(a);
-                        else m.unpin(a);
-                        model.obj(id).pinned = p.on();
+                        Obj o = model.obj(id);
+                        if (p.on()) {
+                            m.pin(a);
+                            o.pins++;
+                        } else if (o.pins > 0) { // pins nest; an unpin with none open would be an error
+                            m.unpin(a);
+                            o.pins--;
+                        }
                     }
                 }
                 case RegisterFinalizer r -> {
@@ -882,7 +887,7 @@ final class StressRun {
             if (topLevel && o.hasFinalizer && fin.isFinalized(a) != (o.finalizerRuns > 0 && !finalizedAtEachDeath(o))) {
                 throw fail("finalized-flag", "isFinalized(#%d) is %b, but its finalizer ran %d time(s)", id, fin.isFinalized(a), o.finalizerRuns);
             }
-            if (topLevel && m.isPinned(a) != o.pinned) throw fail("pin", "#%d: isPinned is %b, the program %s it", id, m.isPinned(a), o.pinned ? "pinned" : "did not pin");
+            if (topLevel && m.pinCount(a) != o.pins) throw fail("pin", "#%d: pinCount is %d, the program has %d pin(s) open on it", id, m.pinCount(a), o.pins);
         }
         return addrOf;
     }

@@ -21,7 +21,9 @@ import java.util.SplittableRandom;
  * each use (valid until the next safe point), so the program runs unchanged on collectors that move
  * objects. After every collection (young, full or an incremental cycle) the model walks the heap from
  * the roots and checks every reachable object's layout, data and references, renaming ids that moved;
- * pinned objects must not have moved; weak references must point at their referent while it is
+ * pinned objects must not have moved (pins by address nest, and so do pin windows through handles, whose
+ * raw pointer must stay the handle's object's address until the window closes; a handle with a window
+ * open must refuse to lose its last count); weak references must point at their referent while it is
  * reachable and be cleared once it is gone; after an explicit full collection exactly the reachable
  * objects are left. Every failure message carries the seed, the collector and its options.
  */
@@ -44,8 +46,12 @@ final class MutatorProgram {
     private final Map<Integer, Integer> weakReferent = new HashMap<>();
     /** Finalizer runs per registration token: each must be 0 or 1. */
     private final Map<Integer, Integer> finalizerRuns = new HashMap<>();
-    /** Pinned ids and the address they were pinned at. */
+    /** Ids pinned by address and the address they were pinned at; their open pins. */
     private final Map<Integer, Long> pinned = new HashMap<>();
+    private final Map<Integer, Integer> pins = new HashMap<>();
+    /** Handles with pin windows open: the raw pointer the first window gave, and the windows open. */
+    private final Map<Integer, Long> windowAddress = new HashMap<>();
+    private final Map<Integer, Integer> windows = new HashMap<>();
     private int tokens;
     private final int globals = 4;
     private long lastCycles;
@@ -85,11 +91,16 @@ final class MutatorProgram {
             collector.collect(GcCause.EXPLICIT);
             lastCycles = collector.stats().cycles();
             compare(true);
-            return "cycles=" + lastCycles + " allocations=" + heap.counters().allocations;
+            lastOp = "close the pin windows";
+            for (Map.Entry<Integer, Integer> w : windows.entrySet()) for (int i = 0; i < w.getValue(); i++) m.unpinHandle(w.getKey());
+            windows.clear();
+            if (heap.handles().openWindowCount() != 0) throw new AssertionError(heap.handles().openWindowCount() + " pin windows open after closing all");
+            return "cycles=" + lastCycles + " allocations=" + heap.counters().allocations + " moved=" + heap.counters().objectsCopied;
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(context() + ": " + e.getMessage(), e);
         } finally {
-            heap.close();
+            if (windows.isEmpty()) heap.close();
+            else try { heap.close(); } catch (IllegalStateException windowsLeftOpen) { /* a failure is on its way */ }
         }
     }
 
@@ -131,6 +142,10 @@ final class MutatorProgram {
     }
 
     private void allocate() {
+        if (rnd.nextInt(300) == 0) {
+            bulk();
+            return;
+        }
         long obj;
         int layout, length = 0, k = rnd.nextInt(100);
         if (k < 60) {
@@ -177,6 +192,43 @@ final class MutatorProgram {
                 m.setRef(a(holder), slot, a(id));
                 model.setRef(holder, slot, id);
             }
+        }
+    }
+
+    /**
+     * A ref[] of 100 to 500 objects of one fixed layout, held by a global, three quarters of them dropped
+     * at once (a few of the rest pinned): spans of one size class left sparse, which a compacting collector
+     * merges, so its moves, and pins in the spans it would empty, are exercised too.
+     */
+    private void bulk() {
+        int n = 100 + rnd.nextInt(401);
+        int f = rnd.nextInt(fixed.length);
+        lastOp = "bulk " + n + " x " + heap.layouts().name(fixed[f]);
+        long holder = m.allocateArray(LayoutRegistry.REF_ARRAY, n);
+        afterPossibleCollection();
+        int hid = model.allocate(holder, LayoutRegistry.REF_ARRAY, n, n, 0);
+        int g = rnd.nextInt(globals);
+        m.setGlobal(g, a(hid));
+        model.setGlobal(g, hid);
+        for (int i = 0; i < n; i++) {
+            long obj = m.allocate(fixed[f]);
+            afterPossibleCollection();
+            int id = model.allocate(obj, fixed[f], 0, m.refSlots(obj), fixedData[f]);
+            m.setRef(a(hid), i, a(id));
+            model.setRef(hid, i, id);
+        }
+        for (int i = 0; i < n; i++) {
+            if (rnd.nextInt(4) == 0) {
+                if (rnd.nextInt(32) == 0) { // a pin in a span the compaction would otherwise empty
+                    int id = model.getRef(hid, i);
+                    m.pin(a(id));
+                    pinned.put(id, a(id));
+                    pins.merge(id, 1, Integer::sum);
+                }
+                continue;
+            }
+            m.setRef(a(hid), i, 0);
+            model.setRef(hid, i, 0);
         }
     }
 
@@ -253,6 +305,14 @@ final class MutatorProgram {
         if (rnd.nextInt(4) == 0) {
             m.retainHandle(h);
             model.retainHandle(h);
+        } else if (windows.containsKey(h) && heap.handles().count(h) == 1) {
+            lastOp = "releaseHandle with a pin window open";
+            try {
+                m.releaseHandle(h);
+                throw new AssertionError("handle " + h + " lost its last count with a pin window open");
+            } catch (IllegalStateException expected) {
+                if (!expected.getMessage().contains("pin window")) throw expected;
+            }
         } else {
             m.releaseHandle(h);
             model.releaseHandle(h);
@@ -294,19 +354,48 @@ final class MutatorProgram {
     }
 
     private void pinOrUnpin() {
-        if (!pinned.isEmpty() && rnd.nextBoolean()) {
+        int k = rnd.nextInt(4);
+        if (k == 0 && !pinned.isEmpty()) {
             lastOp = "unpin";
             List<Integer> ids = new ArrayList<>(pinned.keySet());
             int id = ids.get(rnd.nextInt(ids.size()));
-            pinned.remove(id);
-            if (model.reachable()[id]) m.unpin(a(id));
-            return;
+            if (!model.reachable()[id]) { // a pin does not keep its object alive: nothing left to unpin
+                pinned.remove(id);
+                pins.remove(id);
+                return;
+            }
+            m.unpin(a(id));
+            if (pins.merge(id, -1, Integer::sum) == 0) {
+                pins.remove(id);
+                pinned.remove(id);
+            }
+        } else if (k == 1) {
+            lastOp = "pinHandle";
+            List<Integer> live = model.liveHandles();
+            if (live.isEmpty()) return;
+            int h = live.get(rnd.nextInt(live.size()));
+            long raw = m.pinHandle(h);
+            if (raw != m.deref(h)) throw new AssertionError(String.format("pinHandle(%d) gave 0x%x, deref gives 0x%x", h, raw, m.deref(h)));
+            Long first = windowAddress.putIfAbsent(h, raw);
+            if (first != null && first != raw) throw new AssertionError(String.format("handle %d with a pin window open moved from 0x%x to 0x%x", h, first, raw));
+            windows.merge(h, 1, Integer::sum);
+        } else if (k == 2 && !windows.isEmpty()) {
+            lastOp = "unpinHandle";
+            List<Integer> open = new ArrayList<>(windows.keySet());
+            int h = open.get(rnd.nextInt(open.size()));
+            m.unpinHandle(h);
+            if (windows.merge(h, -1, Integer::sum) == 0) {
+                windows.remove(h);
+                windowAddress.remove(h);
+            }
+        } else {
+            lastOp = "pin";
+            int id = pick();
+            if (id == 0) return;
+            m.pin(a(id));
+            pinned.put(id, a(id));
+            pins.merge(id, 1, Integer::sum);
         }
-        lastOp = "pin";
-        int id = pick();
-        if (id == 0) return;
-        m.pin(a(id));
-        pinned.put(id, a(id));
     }
 
     /** A reachable object: a random root, then up to three random steps along its references. */
@@ -348,9 +437,14 @@ final class MutatorProgram {
             int id = p.getKey();
             if (!reachable[id]) {
                 pinned.remove(id); // a pin does not keep its object alive
+                pins.remove(id);
                 continue;
             }
             if (a(id) != p.getValue()) throw new AssertionError(String.format("pinned object #%d moved from 0x%x to 0x%x", id, p.getValue(), a(id)));
+        }
+        for (Map.Entry<Integer, Long> w : windowAddress.entrySet()) {
+            long now = heap.handles().rawTarget(w.getKey());
+            if (now != w.getValue()) throw new AssertionError(String.format("the object of handle %d, with a pin window open, moved from 0x%x to 0x%x", w.getKey(), w.getValue(), now));
         }
         for (Map.Entry<Integer, Integer> e : weakReferent.entrySet()) {
             int w = e.getKey(), r = e.getValue();

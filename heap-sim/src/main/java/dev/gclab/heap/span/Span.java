@@ -43,8 +43,13 @@ public final class Span {
 
     public long[] allocBits;
     public long[] markBits;
-    /** Pinned slots: a moving collector must not move these. */
+    /** Pinned slots: a moving collector must not move these. Set exactly while the slot's pin count is above 0. */
     public final long[] pinBits;
+    /**
+     * Pin counts per slot (pins nest: every {@link #pin} needs its {@link #unpin}), created at the first
+     * pin in this span, so a span never pinned carries none; a count dies with its object, as the bit does.
+     */
+    private int[] pinCounts;
 
     public int freeIndex;
     public long allocCache;
@@ -122,6 +127,7 @@ public final class Span {
     public void free(int index) {
         allocBits[index >>> 6] &= ~(1L << index);
         pinBits[index >>> 6] &= ~(1L << index); // a pin dies with its object
+        if (pinCounts != null) pinCounts[index] = 0;
         allocCount--;
         needZero = true;
     }
@@ -147,9 +153,40 @@ public final class Span {
     }
 
     public boolean isPinned(int index) { return (pinBits[index >>> 6] & (1L << index)) != 0; }
+
+    /** Sets (count 1 unless already pinned) or clears (count 0) the pin of slot {@code index} outright, whatever its count. */
     public void setPinned(int index, boolean pinned) {
-        if (pinned) pinBits[index >>> 6] |= 1L << index;
-        else pinBits[index >>> 6] &= ~(1L << index);
+        if (pinned) {
+            if (pinCount(index) == 0) pin(index);
+        } else {
+            pinBits[index >>> 6] &= ~(1L << index);
+            if (pinCounts != null) pinCounts[index] = 0;
+        }
+    }
+
+    /** Open pins of slot {@code index} (0 if it is not pinned). */
+    public int pinCount(int index) { return pinCounts == null ? 0 : pinCounts[index]; }
+
+    /** Opens one pin of slot {@code index} (pins nest): its count goes up by one and its pin bit is set; returns the new count. */
+    public int pin(int index) {
+        if (pinCounts == null) pinCounts = new int[nelems];
+        int c = pinCounts[index] + 1;
+        if (c < 0) throw new IllegalStateException("pin count overflow at slot " + index + " of " + this);
+        pinCounts[index] = c;
+        pinBits[index >>> 6] |= 1L << index;
+        return c;
+    }
+
+    /**
+     * Closes one pin of slot {@code index}: its count goes down by one, and the pin bit is cleared when
+     * it reaches 0. Returns the new count, or -1 (and changes nothing) if the slot was not pinned.
+     */
+    public int unpin(int index) {
+        int c = pinCount(index);
+        if (c == 0) return -1;
+        pinCounts[index] = --c;
+        if (c == 0) pinBits[index >>> 6] &= ~(1L << index);
+        return c;
     }
 
     /**
@@ -204,7 +241,12 @@ public final class Span {
     /** Restarts allocation at slot 0 after {@code allocBits} were rewritten; {@code live} objects remain. */
     public void resetAllocation(int live) {
         long[] alloc = allocBits, pins = pinBits;
-        for (int w = 0; w < pins.length; w++) pins[w] &= alloc[w]; // a pin dies with its object
+        for (int w = 0; w < pins.length; w++) {
+            long dead = pins[w] & ~alloc[w]; // a pin dies with its object
+            if (dead == 0) continue;
+            pins[w] &= alloc[w];
+            if (pinCounts != null) for (long d = dead; d != 0; d &= d - 1) pinCounts[(w << 6) + Long.numberOfTrailingZeros(d)] = 0;
+        }
         rewind();
         allocCount = live;
         needZero = true;

@@ -62,4 +62,22 @@ class SpanTest {
         s.setPinned(70, false);
         assertFalse(s.isPinned(70));
     }
+
+    @Test
+    void pinCountsNestAndDieWithTheirObject() {
+        Span s = span(2);
+        assertEquals(-1, s.unpin(5), "nothing to close");
+        assertEquals(1, s.pin(5));
+        assertEquals(2, s.pin(5));
+        assertEquals(1, s.unpin(5));
+        assertTrue(s.isPinned(5));
+        assertEquals(0, s.unpin(5));
+        assertFalse(s.isPinned(5));
+        int slot = s.nextFreeSlot();
+        s.pin(slot);
+        s.pin(slot);
+        s.sweepToMarks(); // unmarked: the object died, and its pins with it
+        assertFalse(s.isPinned(slot));
+        assertEquals(0, s.pinCount(slot));
+    }
 }

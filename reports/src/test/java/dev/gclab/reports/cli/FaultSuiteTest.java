@@ -4,11 +4,13 @@ import dev.gclab.gc.spi.CollectorOptions;
 import dev.gclab.gc.spi.CollectorProvider;
 import dev.gclab.gc.spi.CollectorRegistry;
 import dev.gclab.heap.memory.HeapMemory;
+import dev.gclab.workloads.Numbers;
 import dev.gclab.workloads.Params;
 import dev.gclab.workloads.SizeRange;
 import dev.gclab.workloads.Workload;
 import dev.gclab.workloads.WorkloadParam;
 import dev.gclab.workloads.WorkloadParam.ChoiceParam;
+import dev.gclab.workloads.WorkloadParam.DecimalParam;
 import dev.gclab.workloads.WorkloadParam.IntegerParam;
 import dev.gclab.workloads.WorkloadRegistry;
 import org.junit.jupiter.api.Test;
@@ -164,6 +166,12 @@ class FaultSuiteTest {
                     case ChoiceParam c -> {
                         range = String.join(", ", c.choices());
                         valid = raw -> c.choices().contains(raw.trim());
+                    }
+                    case DecimalParam d -> {
+                        range = "[" + Numbers.format(d.min()) + ", " + Numbers.format(d.max()) + "]";
+                        valid = raw -> raw.trim().matches(DecimalParam.SYNTAX)
+                            && new java.math.BigDecimal(raw.trim()).compareTo(java.math.BigDecimal.valueOf(d.min())) >= 0
+                            && new java.math.BigDecimal(raw.trim()).compareTo(java.math.BigDecimal.valueOf(d.max())) <= 0;
                     }
                 }
                 for (String raw : BAD_INTEGERS.values()) {

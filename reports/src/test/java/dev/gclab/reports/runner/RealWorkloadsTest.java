@@ -1,5 +1,7 @@
 package dev.gclab.reports.runner;
 
+import dev.gclab.gc.spi.CollectorProvider;
+import dev.gclab.gc.spi.CollectorRegistry;
 import dev.gclab.reports.cli.GclabCli;
 import dev.gclab.workloads.WorkloadRegistry;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,7 @@ class RealWorkloadsTest {
     @Test
     void realWorkloadsAreRegistered() {
         String names = WorkloadRegistry.names();
-        assertTrue(names.contains("gcbench") && names.contains("graph"), names);
+        assertTrue(names.contains("gcbench") && names.contains("graph") && names.contains("capi"), names);
     }
 
     @Test
@@ -45,6 +47,19 @@ class RealWorkloadsTest {
         assertEquals(a.gcCycles(), b.gcCycles());
         assertEquals(a.work(), b.work());
         assertEquals(a.peakInUseBytes(), b.peakInUseBytes());
+    }
+
+    /** capi (handles, buffer windows, 1 % of its objects pinned) under every registered collector, verified: its own checks pass. */
+    @Test
+    void capiRunsOnEveryCollector() {
+        ExperimentRunner runner = new ExperimentRunner();
+        for (CollectorProvider p : CollectorRegistry.all()) {
+            Experiment e = Experiment.of(p.name(), "capi", 3).withSize(0.02).withHeapBytes(32L << 20).withVerify(true)
+                .withParams(Map.of("pinned_fraction", "0.01"));
+            RunResult r = runner.run(e);
+            assertTrue(r.gcCycles() >= 1, p.name() + ": cycles " + r.gcCycles());
+            assertTrue(r.work().get("pin_ops") > 0 && r.work().get("handle_ops") > 0, p.name() + ": " + r.work());
+        }
     }
 
     @Test

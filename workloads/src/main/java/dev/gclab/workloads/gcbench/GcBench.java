@@ -11,6 +11,7 @@ import dev.gclab.workloads.SizeRange;
 import dev.gclab.workloads.Trees;
 import dev.gclab.workloads.Workload;
 import dev.gclab.workloads.WorkloadContext;
+import dev.gclab.workloads.WorkloadParam;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,11 @@ import java.util.List;
  *
  * <p>Scaling. With size s < 1 every tree depth is reduced by {@code k = round(-log2 s)} (never below
  * {@value #MIN_DEPTH}; depths that coincide after the floor run once) and the array length is scaled
- * by s; size 1.0 is the published benchmark. The program has no random choice: the seed is unused.
+ * by s; size 1.0 is the published benchmark. The program has no random choice: the seed is unused,
+ * but for one thing: with {@code -p pinned_fraction=F} each node of the long-lived tree is pinned with
+ * probability F (seeded; pins by address, {@code Mutator.pin}) from when it is numbered to the end, where
+ * the check also requires every pinned node to be where it was pinned — what pins cost a moving collector
+ * on the classic benchmark.
  */
 public final class GcBench implements Workload {
     static final String NAME = "gcbench";
@@ -86,12 +91,18 @@ public final class GcBench implements Workload {
         return "Ellis/Kovac/Boehm GCBench: binary trees built top-down and bottom-up beside a long-lived tree and array";
     }
 
+    private static final List<WorkloadParam> PARAMS = List.of(
+        new WorkloadParam.DecimalParam("pinned_fraction", 0, 1, "0", "share of the long-lived tree's nodes pinned (seeded) for the whole run"));
+
+    @Override
+    public List<WorkloadParam> parameters() { return PARAMS; }
+
     @Override
     public SizeRange sizes(ParamValues params) { return SIZES; }
 
     @Override
     public void run(WorkloadContext ctx) {
-        Params.check(this, ctx.size(), ctx.params());
+        double pinnedFraction = Params.check(this, ctx.size(), ctx.params()).doubleValue("pinned_fraction");
         Plan plan = Plan.forSize(ctx.size());
         Mutator m = ctx.mutator();
         int node = m.layouts().fixed(NODE_LAYOUT, "rrdd");
@@ -106,6 +117,8 @@ public final class GcBench implements Workload {
         m.setGlobal(longLived, m.allocate(node));
         Trees.populate(m, node, m.getGlobal(longLived), plan.longLivedDepth());
         numberNodes(m, m.getGlobal(longLived), plan.longLivedDepth());
+        long[] pinnedAt = pinNodes(m, m.getGlobal(longLived), plan.longLivedDepth(), pinnedFraction, ctx.seed());
+        if (pinnedFraction > 0) ctx.log().accept(String.format("gcbench: %,d long-lived nodes pinned", java.util.Arrays.stream(pinnedAt).filter(a -> a != 0).count()));
 
         m.setGlobal(array, m.allocateArray(LayoutRegistry.LONG_ARRAY, plan.arrayLength()));
         long arr = m.getGlobal(array);
@@ -127,6 +140,7 @@ public final class GcBench implements Workload {
         m.popFrame();
 
         checkLongLived(m, m.getGlobal(longLived), plan.longLivedDepth(), m.getGlobal(array), plan.arrayLength());
+        unpinNodes(m, m.getGlobal(longLived), plan.longLivedDepth(), pinnedAt);
         m.setGlobal(longLived, 0);
         m.setGlobal(array, 0);
     }
@@ -136,6 +150,34 @@ public final class GcBench implements Workload {
         walk(m, root, depth, (node, index, level) -> {
             m.setLong(node, 0, index);
             m.setLong(node, 1, level);
+        });
+    }
+
+    /**
+     * Pins each node of the tree with probability {@code fraction} (seeded); returns the address of each
+     * pinned node by preorder index (0 where not pinned), or an empty array when none is.
+     */
+    static long[] pinNodes(Mutator m, long root, int depth, double fraction, long seed) {
+        if (fraction <= 0) return new long[0];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        long[] at = new long[(int) Trees.size(depth)];
+        walk(m, root, depth, (node, index, level) -> {
+            if (fraction >= 1 || rnd.nextDouble() < fraction) {
+                m.pin(node);
+                at[(int) index] = node;
+            }
+        });
+        return at;
+    }
+
+    /** Throws {@link IllegalStateException} if a pinned node moved; unpins them. */
+    static void unpinNodes(Mutator m, long root, int depth, long[] pinnedAt) {
+        if (pinnedAt.length == 0) return;
+        walk(m, root, depth, (node, index, level) -> {
+            long at = pinnedAt[(int) index];
+            if (at == 0) return;
+            if (at != node) throw new IllegalStateException(String.format("gcbench: pinned node %d moved from 0x%x to 0x%x", index, at, node));
+            m.unpin(node);
         });
     }
 

@@ -108,12 +108,24 @@ class GcBenchTest {
     }
 
     @Test
-    void takesNoParameters() {
+    void takesOnlyThePinnedFraction() {
         try (TestHeaps t = TestHeaps.markSweep(16L << 20, 4L << 20)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> gcbench.run(t.context(1, 1.0 / 64, Map.of("depth", "3"))));
-            assertTrue(e.getMessage().contains("unknown parameter 'depth'") && e.getMessage().contains("takes no parameters"), e.getMessage());
+            assertTrue(e.getMessage().contains("unknown parameter 'depth'") && e.getMessage().contains("valid parameters: pinned_fraction"), e.getMessage());
             assertEquals(0, t.heap().counters().allocations);
+        }
+    }
+
+    /** With pins, every moving collector must leave the pinned nodes where they were (the run's own check), and the pins are gone at the end. */
+    @Test
+    void pinnedNodesStayUnderEveryCollector() {
+        for (var p : dev.gclab.gc.spi.CollectorRegistry.all()) {
+            try (TestHeaps t = TestHeaps.create(p.name(), 64L << 20, dev.gclab.gc.spi.CollectorOptions.defaults().withVerify(true).withMinTrigger(1L << 20))) {
+                gcbench.run(t.context(3, 1.0 / 32, Map.of("pinned_fraction", "0.05")));
+                assertTrue(t.log().stream().anyMatch(l -> l.contains("long-lived nodes pinned")), p.name() + ": " + t.log());
+                assertTrue(t.heap().counters().pinOps > 0, p.name());
+            }
         }
     }
 }
