@@ -29,14 +29,16 @@ class CApiTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("collectors")
     void runsOnEveryCollectorWithPinsWindowsAndTheVerifier(CollectorProvider p) {
-        try (TestHeaps t = heap(p.name())) {
-            CApi.Outcome o = CApi.execute(t.context(11, SMALL, PINS));
-            assertEquals(4 * 400, o.calls());
-            assertEquals(20, o.pinned());
+        // 2.5x SMALL in an 8 MiB heap: enough allocation that a collector with a nursery (a 32nd of the heap, at
+        // least 256 KiB) also collects more than once
+        try (TestHeaps t = TestHeaps.create(p.name(), 8L << 20, CollectorOptions.defaults().withVerify(true).withMinTrigger(64 << 10))) {
+            CApi.Outcome o = CApi.execute(t.context(11, 2.5 * SMALL, PINS));
+            assertEquals(4 * 1000, o.calls());
+            assertEquals(50, o.pinned());
             assertTrue(o.windows() > 0 && o.windowTouches() == 8 * o.windows(), o::toString);
             assertTrue(o.evictions() > 0, o::toString);
             assertTrue(o.collections() >= 2, o::toString);
-            assertEquals(400 + 20 + 20, o.objectsChecked());
+            assertEquals(1000 + 50 + 50, o.objectsChecked());
             assertEquals(0, t.heap().handles().liveCount(), "every handle released");
             assertEquals(0, t.heap().handles().openWindowCount(), "every window closed");
         }

@@ -68,7 +68,7 @@ class GraphWorkloadTest {
 
     @Test
     void registryListsEveryWorkload() {
-        assertEquals("gcbench, graph, pycycles", WorkloadRegistry.names());
+        assertEquals("capi, gcbench, graph, pycycles", WorkloadRegistry.names());
         assertTrue(graph.parameters().stream().map(dev.gclab.workloads.WorkloadParam::name).toList()
             .containsAll(java.util.List.of("shape", "reps", "graph_seed")));
     }
