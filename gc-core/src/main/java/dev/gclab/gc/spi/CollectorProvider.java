@@ -36,14 +36,18 @@ public interface CollectorProvider {
     /**
      * Checks {@code options} without running anything, so that a tool can refuse bad options before
      * the first run (e.g. {@code gclab compare}, which runs several collectors with the same options).
-     * The default creates a collector on a throwaway 1 MiB heap (nothing is committed) and closes it;
-     * a provider may override it with a cheaper check that throws the same exceptions as {@link #create}.
+     * The default creates a collector on a throwaway 1 MiB heap and closes it; a provider may override it
+     * with a cheaper check that throws the same exceptions as {@link #create}. A collector that commits
+     * memory when it is created (a reserved nursery) may find the machine out of memory here: that is not
+     * the options' fault, and the run itself reports it (with its seed), so it is ignored.
      *
      * @throws IllegalArgumentException as {@link #create} does for bad options
      */
     default void validate(CollectorOptions options) {
         try (Heap scratch = new Heap(HeapConfig.of(HeapConfig.MIN_BYTES))) {
             create(scratch, options).close();
+        } catch (dev.gclab.heap.OutOfHeapException machineOutOfMemory) {
+            // the options were read before the collector asked for memory; the run reports the failure
         }
     }
 }

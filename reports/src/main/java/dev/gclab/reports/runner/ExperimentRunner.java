@@ -110,6 +110,8 @@ public final class ExperimentRunner {
             return provider.create(heap, options);
         } catch (IllegalArgumentException ex) {
             throw new CollectorOptionException(provider.name(), ex);
+        } catch (OutOfHeapException ex) { // a collector that commits memory when created (a reserved nursery)
+            throw ex.withLiveBytes(heap.inUseBytes());
         }
     }
 

@@ -98,9 +98,14 @@ class CompareCommandTest {
         Matcher m = Pattern.compile("^seed (\\d+) \\(random; repeat with --seed \\1\\)\n").matcher(r.out());
         assertTrue(m.find(), r::toString);
         List<String> names = CollectorRegistry.all().stream().map(CollectorProvider::name).toList();
-        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +" + String.join(" +", names))), "a column per collector, by name:\n" + r);
+        // a column per collector, by name; a wide comparison continues in further blocks of columns
+        List<String> headed = r.out().lines().filter(l -> l.startsWith(" ") && !l.isBlank()
+                && java.util.Arrays.stream(l.trim().split(" +")).allMatch(names::contains))
+            .flatMap(l -> java.util.Arrays.stream(l.trim().split(" +"))).toList();
+        assertEquals(names, headed, "a column per collector, by name:\n" + r);
         assertTrue(r.out().contains("compare    testchurn, size 0.1, params keep=64, seed " + m.group(1) + "\n"), r::toString);
-        List<String> allocations = row(r.out(), "allocations");
+        List<String> allocations = r.out().lines().filter(l -> l.matches(" *allocations {2,}.*"))
+            .flatMap(l -> java.util.Arrays.stream(l.trim().split(" {2,}")).skip(1)).toList(); // every block's row
         assertEquals(names.size(), allocations.size(), r::toString);
         assertEquals(1, new java.util.HashSet<>(allocations).size(), "the same seeded program allocates the same under each:\n" + r);
     }

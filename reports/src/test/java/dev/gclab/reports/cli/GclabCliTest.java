@@ -72,7 +72,7 @@ class GclabCliTest {
         assertContains(r, "pages_dirtied", r.out());
         r = CliResult.run("run", "-c", "rc", "-w", "testchurn", "--seed", "1", "-q", "-o", "count=header");
         assertEquals(2, r.code(), r::toString);
-        assertContains(r, "valid options: counts, debug, thresholds, trigger", r.err());
+        assertContains(r, "valid options: counts, debug, incremental, thresholds, trigger", r.err());
         r = CliResult.run("run", "-c", "marksweep", "-w", "testchurn", "--seed", "1", "-q", "-o", "x=1");
         assertEquals(2, r.code(), r::toString);
         assertContains(r, "marksweep: unknown option 'x'; valid options: debug", r.err());
