@@ -46,7 +46,7 @@ class BenchmarksSmokeTest {
         // + 2x2 mark-sweep + 2x2 sweep configurations + 7 rc + 3x2 collection + 3x2 locality + 4x2 pins + 2 pollution
         // + 5x3 generational setRef (barrier x edge) + 2x3 minor collections (variant x survival)
         // + 2x2 incremental (mark step, marksweep's full collection)
-        assertEquals(92, seen.size(), String.join("\n", seen));
+        assertEquals(94, seen.size(), String.join("\n", seen));
         for (String m : new String[] {"AllocationBench.allocate", "AllocationBench.allocateNoGc",
             "AllocationBench.allocateArray", "AllocationBench.allocateLarge", "HandleBench.createRelease", "HandleBench.deref",
             "HandleBench.pinUnpin", "HandleBench.pinWindow", "HandleBench.rawAddress", "HandleBench.derefRead", "HandleBench.rawRead", "FinalizationBench.registerFinalizer", "FinalizationBench.weakRefCreate",
