@@ -73,6 +73,9 @@ public final class HeapMemory implements AutoCloseable {
     /** True if this heap reserved its whole range up front (chunks are slices of one mapping). */
     public boolean isReserved() { return reservation != null; }
 
+    /** The native address of the reservation (for tests that look the mapping up), or 0 without one. */
+    long reservationAddress() { return reservation == null ? 0 : reservation.address(); }
+
     /**
      * Commits the next chunk (zero-filled: by the operating system on first touch of a reservation, or
      * by the arena).

@@ -213,7 +213,7 @@ public final class HtmlReport {
             .append(base == null ? "no ratios: the baseline " + Html.esc(baseline) + " is not in this group"
                 : "ratios to the baseline <b>" + Html.esc(base.label()) + "</b> (above 1: more than the baseline)")
             .append("; where a collector ran several times, the range from the lowest to the highest. Bytes copied: the sum over the spaces; "
-                + "bytes promoted: the collector counter <code>promoted_bytes</code> where a collector reports one.</p>\n");
+                + "bytes promoted: the collector counter <code>bytes_promoted</code> (or <code>promoted_bytes</code>) where a collector reports one.</p>\n");
         return sb.toString();
     }
 
