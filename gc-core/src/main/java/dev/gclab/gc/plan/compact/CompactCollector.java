@@ -13,6 +13,7 @@ import dev.gclab.gc.spi.ReachabilityHook;
 import dev.gclab.gc.stats.GcStats;
 import dev.gclab.gc.stats.PauseKind;
 import dev.gclab.gc.stats.Phase;
+import dev.gclab.gc.plan.marksweep.MarkSweepTrace;
 import dev.gclab.gc.trace.Sweeper;
 import dev.gclab.gc.util.LongStack;
 import dev.gclab.gc.verify.HeapVerifier;
@@ -33,7 +34,7 @@ import java.util.regex.Pattern;
 /**
  * Mark, sweep, then compact in place with pins: Ruby's {@code GC.compact} on gclab's spans.
  *
- * <p>A collection is {@code marksweep}'s — mark in place from the roots ({@link CompactTrace}), the
+ * <p>A collection is {@code marksweep}'s — mark in place from the roots ({@link MarkSweepTrace}, marksweep's own), the
  * reachability hooks (finalizers, weak references; objects allocated meanwhile are allocated black),
  * the Go-style bitmap sweep — followed, when the policy says so, by a compaction of the one space
  * ({@link CompactSpace}): per size class, the objects of the sparsest spans move into the holes of the
@@ -75,7 +76,7 @@ public final class CompactCollector implements Collector {
     private final WorkCounters work;
     private final CollectorOptions options;
     private final GcStats stats = new GcStats();
-    private final CompactTrace marker;
+    private final MarkSweepTrace marker;
     private final Sweeper sweeper;
     private final CompactSpace compact;
     private final ReferenceUpdater updater;
@@ -100,7 +101,7 @@ public final class CompactCollector implements Collector {
         this.heap = heap;
         this.work = heap.counters();
         this.options = options;
-        this.marker = new CompactTrace(heap);
+        this.marker = new MarkSweepTrace(heap);
         this.sweeper = new Sweeper(heap);
         this.compact = new CompactSpace(heap, heap.mutatorSpace());
         this.updater = new ReferenceUpdater(heap, compact);
@@ -204,7 +205,7 @@ public final class CompactCollector implements Collector {
             marker.beforeRemark = null;
             for (ReachabilityHook hook : hooks) hook.afterMarking(marker);
             finalization.afterMarking(marker);
-            long saved = finalization.saveAll() ? saveGarbage() : 0;
+            long saved = finalization.saveAll() ? marker.saveGarbage(finalization) : 0;
             long t2 = System.nanoTime();
             stats.recordPhase(Phase.FINALIZE, t1, t2);
             long freedBefore = work.objectsFreed;
@@ -284,15 +285,6 @@ public final class CompactCollector implements Collector {
             }
         }
         return l;
-    }
-
-    /** DEBUG_SAVEALL: every object left unreachable after finalization is kept, listed in {@code garbage()}; returns how many. */
-    private long saveGarbage() {
-        LongStack found = new LongStack(64);
-        marker.marks.forEachUnmarked(null, found::push);
-        for (int i = 0; i < found.size(); i++) finalization.saveGarbage(found.get(i));
-        for (int i = 0; i < found.size(); i++) marker.retain(found.get(i));
-        return found.size();
     }
 
     /**

@@ -109,7 +109,7 @@ public final class MarkSweepCollector implements Collector {
             marker.beforeRemark = null;
             for (ReachabilityHook hook : hooks) hook.afterMarking(marker);
             finalization.afterMarking(marker);
-            long saved = finalization.saveAll() ? saveGarbage() : 0;
+            long saved = finalization.saveAll() ? marker.saveGarbage(finalization) : 0;
             long t2 = System.nanoTime();
             stats.recordPhase(Phase.FINALIZE, t1, t2);
             long freedBefore = work.objectsFreed;
@@ -124,15 +124,6 @@ public final class MarkSweepCollector implements Collector {
         } finally {
             collecting = false;
         }
-    }
-
-    /** DEBUG_SAVEALL: every object left unreachable after finalization is kept, listed in {@code garbage()}; returns how many. */
-    private long saveGarbage() {
-        dev.gclab.gc.util.LongStack found = new dev.gclab.gc.util.LongStack(64);
-        marker.marks.forEachUnmarked(null, found::push);
-        for (int i = 0; i < found.size(); i++) finalization.saveGarbage(found.get(i));
-        for (int i = 0; i < found.size(); i++) marker.retain(found.get(i));
-        return found.size();
     }
 
     /**

@@ -4,22 +4,26 @@ import dev.gclab.gc.policy.MarkSpace;
 import dev.gclab.gc.spi.ReachabilityHook;
 import dev.gclab.gc.trace.TraceKernel;
 import dev.gclab.heap.Heap;
-import dev.gclab.heap.span.Span;
 
 import java.util.function.LongPredicate;
 
 /**
  * marksweep's trace: every object is in one mark-in-place space ({@link MarkSpace}); a full
  * collection covers all of them. Also the reachability hooks' view of the finished marking.
+ *
+ * <p>{@code compact} marks with it too: its objects move only after the sweep, so the reachability hooks
+ * (finalization, weak references) see a heap where nothing has moved yet and {@link #currentAddress} is
+ * the object itself; the addresses the finalization service keeps are rewritten after the compaction
+ * ({@code Finalization.objectsMoved}).
  */
-final class MarkSweepTrace extends TraceKernel implements ReachabilityHook.Marking {
-    final MarkSpace marks;
+public final class MarkSweepTrace extends TraceKernel implements ReachabilityHook.Marking {
+    public final MarkSpace marks;
     /** When set, {@link #remark()} first records the live set ({@link #beforeRemark}): for the verifier. */
-    boolean snapshotOnRemark;
+    public boolean snapshotOnRemark;
     /** The marks just before the last {@link #remark()} (live at the end of marking, or allocated since), or null. */
-    LongPredicate beforeRemark;
+    public LongPredicate beforeRemark;
 
-    MarkSweepTrace(Heap heap) {
+    public MarkSweepTrace(Heap heap) {
         super(heap, false);
         this.marks = new MarkSpace(heap);
     }
@@ -30,7 +34,7 @@ final class MarkSweepTrace extends TraceKernel implements ReachabilityHook.Marki
     }
 
     /** Marks everything reachable from globals, frames and live handles. */
-    void markFromRoots() {
+    public void markFromRoots() {
         traceRoots();
         drain();
     }
@@ -44,6 +48,18 @@ final class MarkSweepTrace extends TraceKernel implements ReachabilityHook.Marki
         traceRoot(obj);
         drain();
         return obj;
+    }
+
+    /**
+     * DEBUG_SAVEALL: every object left unmarked after finalization is kept, listed in {@code fin}'s
+     * {@code garbage()} and retained; returns how many.
+     */
+    public long saveGarbage(dev.gclab.gc.finalize.Finalization fin) {
+        dev.gclab.gc.util.LongStack found = new dev.gclab.gc.util.LongStack(64);
+        marks.forEachUnmarked(null, found::push);
+        for (int i = 0; i < found.size(); i++) fin.saveGarbage(found.get(i));
+        for (int i = 0; i < found.size(); i++) retain(found.get(i));
+        return found.size();
     }
 
     /**
