@@ -147,6 +147,33 @@ public abstract class TraceKernel {
         for (int i = 0, n = grey.size(); i < n; i++) action.accept(grey.get(i));
     }
 
+    /**
+     * For a moving collection's reachability hooks: points the references of garbage {@code obj}, and of
+     * the garbage it reaches, at the live objects' current addresses ({@code marking}'s view). Garbage
+     * already walked is in {@code fixed} (the collection's record, so each object is walked once).
+     */
+    protected final void fixReferencesFrom(long obj, dev.gclab.gc.spi.ReachabilityHook.Marking marking, dev.gclab.gc.util.LongIntHashMap fixed) {
+        if (marking.isLive(obj) || fixed.get(obj) >= 0) return;
+        dev.gclab.gc.util.LongStack work = new dev.gclab.gc.util.LongStack(16);
+        fixed.put(obj, 1);
+        work.push(obj);
+        while (!work.isEmpty()) {
+            long o = work.pop();
+            scanner.begin(o);
+            for (long slot = scanner.next(); slot != 0; slot = scanner.next()) {
+                long child = memory.getLong(slot);
+                if (child == 0) continue;
+                if (marking.isLive(child)) {
+                    long now = marking.currentAddress(child);
+                    if (now != child) memory.setLong(slot, now);
+                } else if (fixed.get(child) < 0) {
+                    fixed.put(child, 1);
+                    work.push(child);
+                }
+            }
+        }
+    }
+
     /** Drops every grey object (an aborted cycle). */
     public final void clearGrey() { grey.clear(); }
 

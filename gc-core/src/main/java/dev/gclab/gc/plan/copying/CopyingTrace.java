@@ -5,7 +5,6 @@ import dev.gclab.gc.policy.MarkSpace;
 import dev.gclab.gc.spi.ReachabilityHook;
 import dev.gclab.gc.trace.TraceKernel;
 import dev.gclab.gc.util.LongIntHashMap;
-import dev.gclab.gc.util.LongStack;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.Space;
 import dev.gclab.heap.span.Span;
@@ -56,27 +55,7 @@ final class CopyingTrace extends TraceKernel implements ReachabilityHook.Marking
 
     /** Points the references of garbage {@code obj}, and of the garbage it reaches, at the live objects' current addresses. */
     @Override
-    public void fixReferences(long obj) {
-        if (isLive(obj) || fixed.get(obj) >= 0) return;
-        LongStack work = new LongStack(16);
-        fixed.put(obj, 1);
-        work.push(obj);
-        while (!work.isEmpty()) {
-            long o = work.pop();
-            scanner.begin(o);
-            for (long slot = scanner.next(); slot != 0; slot = scanner.next()) {
-                long child = memory.getLong(slot);
-                if (child == 0) continue;
-                if (isLive(child)) {
-                    long now = currentAddress(child);
-                    if (now != child) memory.setLong(slot, now);
-                } else if (fixed.get(child) < 0) {
-                    fixed.put(child, 1);
-                    work.push(child);
-                }
-            }
-        }
-    }
+    public void fixReferences(long obj) { fixReferencesFrom(obj, this, fixed); }
 
     /**
      * Keeps what finalizers and callbacks resurrected: every live object (copies and objects allocated

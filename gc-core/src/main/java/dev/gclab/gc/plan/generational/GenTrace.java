@@ -4,7 +4,6 @@ import dev.gclab.gc.policy.MarkSpace;
 import dev.gclab.gc.spi.ReachabilityHook;
 import dev.gclab.gc.trace.TraceKernel;
 import dev.gclab.gc.util.LongIntHashMap;
-import dev.gclab.gc.util.LongStack;
 import dev.gclab.heap.Heap;
 
 import java.util.function.LongPredicate;
@@ -45,25 +44,7 @@ abstract class GenTrace extends TraceKernel implements ReachabilityHook.Marking 
     public void fixReferences(long obj) {
         if (isLive(obj)) return;
         if (fixed == null) fixed = new LongIntHashMap(16);
-        if (fixed.get(obj) >= 0) return;
-        LongStack work = new LongStack(16);
-        fixed.put(obj, 1);
-        work.push(obj);
-        while (!work.isEmpty()) {
-            long o = work.pop();
-            scanner.begin(o);
-            for (long slot = scanner.next(); slot != 0; slot = scanner.next()) {
-                long child = memory.getLong(slot);
-                if (child == 0) continue;
-                if (isLive(child)) {
-                    long now = currentAddress(child);
-                    if (now != child) memory.setLong(slot, now);
-                } else if (fixed.get(child) < 0) {
-                    fixed.put(child, 1);
-                    work.push(child);
-                }
-            }
-        }
+        fixReferencesFrom(obj, this, fixed);
     }
 
     /** Records what is live now (for the verifier's exemptions after the collection). */
