@@ -4,6 +4,9 @@ import dev.gclab.gc.util.LongDeque;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.WorkCounters;
 import dev.gclab.heap.memory.HeapMemory;
+import dev.gclab.heap.object.LayoutKind;
+import dev.gclab.heap.object.LayoutRegistry;
+import dev.gclab.heap.object.ObjectModel;
 import dev.gclab.heap.roots.HandleTable;
 import dev.gclab.heap.roots.Roots;
 import dev.gclab.heap.span.PageHeap;
@@ -19,9 +22,14 @@ import dev.gclab.heap.span.PageHeap;
  * object's current address) back only when it changed. {@code traceObject} is the plan's: a subclass
  * per collector that dispatches on the referent's span to its policies ({@code dev.gclab.gc.policy}),
  * each a final class whose call the JIT inlines. An object seen for the first time that can hold
- * references is enqueued (grey); {@link #drain(long)} scans grey objects, slot by slot through the
- * {@link ObjectScanner}, until the grey set is empty or a budget of work is spent — so an incremental
- * collector stops after N units and resumes, and the grey set persists between calls.
+ * references is enqueued (grey); {@link #drain(long)} scans grey objects, slot by slot, until the
+ * grey set is empty or a budget of work is spent — so an incremental collector stops after N units and
+ * resumes, and the grey set persists between calls.
+ *
+ * <p>The drain walks an object's slots itself, in {@link ObjectScanner}'s order (last to first), with
+ * the walk's state in locals: going through the scanner, whose fields are written back at every
+ * {@code next()}, and a {@code try/finally} around the loop made the mark of {@code tree_td} 1e6 about
+ * 15 % slower (40 against 34 ns/object, alternating runs of one sitting, JDK 25).
  *
  * <p>Order. The grey set is a stack (depth-first: with the scanner's last-to-first slot order the
  * first slot's subtree is traced first, which follows the allocation order of top-down structures;
@@ -36,6 +44,7 @@ public abstract class TraceKernel {
     protected final Heap heap;
     protected final HeapMemory memory;
     protected final PageHeap pages;
+    private final LayoutRegistry layouts;
     protected final WorkCounters counters;
     protected final ObjectScanner scanner;
     private final LongDeque grey = new LongDeque(4096);
@@ -47,6 +56,7 @@ public abstract class TraceKernel {
         this.heap = heap;
         this.memory = heap.memory();
         this.pages = heap.pages();
+        this.layouts = heap.layouts();
         this.counters = heap.counters();
         this.scanner = new ObjectScanner(heap);
         this.breadthFirst = breadthFirst;
@@ -102,36 +112,51 @@ public abstract class TraceKernel {
     public final long traceRoot(long obj) { return obj == 0 ? 0 : traceObject(obj); }
 
     /**
-     * Scans grey objects until none is left or {@code budget} objects were scanned.
+     * Scans grey objects until none is left or {@code budget} objects were scanned. If
+     * {@code traceObject} throws (a copy that finds no room), the work counters miss the slots of
+     * this call; the collection is lost then anyway.
      *
      * @return true if the grey set is empty
      */
     public final boolean drain(long budget) {
         LongDeque g = grey;
-        ObjectScanner sc = scanner;
         HeapMemory mem = memory;
+        LayoutRegistry lay = layouts;
         boolean fifo = breadthFirst;
         long slots = 0;
         long left = budget;
-        try {
-            while (!g.isEmpty()) {
-                if (left <= 0) return false;
-                left--;
-                long obj = fifo ? g.popFirst() : g.popLast();
-                sc.begin(obj);
-                for (long slot = sc.next(); slot != 0; slot = sc.next()) {
+        while (!g.isEmpty() && left > 0) {
+            left--;
+            long obj = fifo ? g.popFirst() : g.popLast();
+            long h = mem.getLong(obj);
+            int lid = ObjectModel.layoutId(h);
+            LayoutKind kind = lay.kind(lid);
+            if (kind == LayoutKind.FIXED) {
+                for (long mask = lay.pointerMask(lid); mask != 0; ) {
+                    int w = 63 - Long.numberOfLeadingZeros(mask);
+                    mask &= ~(1L << w);
                     slots++;
-                    long ref = mem.getLong(slot);
-                    if (ref == 0) continue;
-                    long now = traceObject(ref);
-                    if (now != ref) mem.setLong(slot, now);
+                    processSlot(mem, obj + ObjectModel.HEADER_BYTES + ((long) w << 3));
+                }
+            } else if (kind == LayoutKind.REF_ARRAY) {
+                int n = ObjectModel.length(h);
+                slots += n;
+                for (long a = obj + ObjectModel.HEADER_BYTES + ((long) n << 3), first = obj + ObjectModel.HEADER_BYTES; a != first; ) {
+                    a -= 8;
+                    processSlot(mem, a);
                 }
             }
-            return true;
-        } finally {
-            counters.slotsScanned += slots;
-            scanned += budget - left;
         }
+        counters.slotsScanned += slots;
+        scanned += budget - left;
+        return g.isEmpty();
+    }
+
+    private void processSlot(HeapMemory mem, long slot) {
+        long ref = mem.getLong(slot);
+        if (ref == 0) return;
+        long now = traceObject(ref);
+        if (now != ref) mem.setLong(slot, now);
     }
 
     /** Scans grey objects until none is left. */
