@@ -19,10 +19,15 @@ import java.lang.foreign.ValueLayout;
  * {@code long}s: chunk {@code c} covers {@code [BASE + c*CHUNK_BYTES, BASE + c*CHUNK_BYTES + size)}.
  * {@link #BASE} is far from zero so that 0 is null and small integers are never valid addresses.
  *
- * <p>Address arithmetic is a shift and a mask; nothing here allocates a Java object per access. No
- * object and no span ever crosses a chunk boundary, so every simulated object lies in one segment.
- * Accessors do not validate addresses beyond what the segment does (an out-of-range offset throws
- * {@link IndexOutOfBoundsException}): validation against the object model is the mutator's job.
+ * <p>Address arithmetic is a subtraction (with a reservation) or a shift and a mask (chunk by chunk);
+ * nothing here allocates a Java object per access. No object and no span ever crosses a chunk
+ * boundary, so every simulated object lies in one segment. Accessors do not validate addresses beyond
+ * what the segment does (an out-of-range offset throws {@link IndexOutOfBoundsException}): validation
+ * against the object model is the mutator's job. With a reservation the word accessors go through the
+ * one segment over the whole range ({@code address - BASE}, bounds-checked against the maximum, not
+ * against what is committed: reserved pages read as zero), not through the chunk table: that took the
+ * detector's young collection (700 new objects beside 1e6 old ones) from 78 to 51-69 µs and reading
+ * 700 warm objects from 10.8 to 3.8 µs (alternating runs, JDK 25).
  *
  * <p>Native memory. When the machine cannot give a chunk ({@link Arena#allocate} throws
  * {@link OutOfMemoryError}, or any other {@link Error}), {@link #commitChunk} throws an
@@ -119,14 +124,49 @@ public final class HeapMemory implements AutoCloseable {
     /** The offset of {@code address} inside {@link #segmentOf its segment}. */
     public static long offsetInSegment(long address) { return offset(address); }
 
-    public long getLong(long address) { return chunk(address).get(LONG, offset(address)); }
-    public void setLong(long address, long value) { chunk(address).set(LONG, offset(address), value); }
-    public int getInt(long address) { return chunk(address).get(INT, offset(address)); }
-    public void setInt(long address, int value) { chunk(address).set(INT, offset(address), value); }
-    public double getDouble(long address) { return chunk(address).get(DOUBLE, offset(address)); }
-    public void setDouble(long address, double value) { chunk(address).set(DOUBLE, offset(address), value); }
-    public byte getByte(long address) { return chunk(address).get(ValueLayout.JAVA_BYTE, offset(address)); }
-    public void setByte(long address, byte value) { chunk(address).set(ValueLayout.JAVA_BYTE, offset(address), value); }
+    public long getLong(long address) {
+        MemorySegment r = reservation;
+        return r != null ? r.get(LONG, address - BASE) : chunk(address).get(LONG, offset(address));
+    }
+
+    public void setLong(long address, long value) {
+        MemorySegment r = reservation;
+        if (r != null) r.set(LONG, address - BASE, value);
+        else chunk(address).set(LONG, offset(address), value);
+    }
+
+    public int getInt(long address) {
+        MemorySegment r = reservation;
+        return r != null ? r.get(INT, address - BASE) : chunk(address).get(INT, offset(address));
+    }
+
+    public void setInt(long address, int value) {
+        MemorySegment r = reservation;
+        if (r != null) r.set(INT, address - BASE, value);
+        else chunk(address).set(INT, offset(address), value);
+    }
+
+    public double getDouble(long address) {
+        MemorySegment r = reservation;
+        return r != null ? r.get(DOUBLE, address - BASE) : chunk(address).get(DOUBLE, offset(address));
+    }
+
+    public void setDouble(long address, double value) {
+        MemorySegment r = reservation;
+        if (r != null) r.set(DOUBLE, address - BASE, value);
+        else chunk(address).set(DOUBLE, offset(address), value);
+    }
+
+    public byte getByte(long address) {
+        MemorySegment r = reservation;
+        return r != null ? r.get(ValueLayout.JAVA_BYTE, address - BASE) : chunk(address).get(ValueLayout.JAVA_BYTE, offset(address));
+    }
+
+    public void setByte(long address, byte value) {
+        MemorySegment r = reservation;
+        if (r != null) r.set(ValueLayout.JAVA_BYTE, address - BASE, value);
+        else chunk(address).set(ValueLayout.JAVA_BYTE, offset(address), value);
+    }
 
     /** Zeroes {@code bytes} bytes from {@code address} (which must lie in one chunk). */
     public void zero(long address, long bytes) {
