@@ -1,11 +1,11 @@
 package dev.gclab.gc.plan.rc;
 
 import dev.gclab.gc.finalize.Finalization;
-import dev.gclab.gc.trace.ObjectScanner;
 import dev.gclab.gc.util.LongStack;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.WorkCounters;
 import dev.gclab.heap.memory.HeapMemory;
+import dev.gclab.heap.object.LayoutKind;
 import dev.gclab.heap.object.LayoutRegistry;
 import dev.gclab.heap.object.ObjectModel;
 
@@ -37,7 +37,6 @@ final class CountDeaths {
     private final Generations gens;
     private final CycleDetector detector;
     private final Finalization finalization;
-    private final ObjectScanner scanner;
     private final int weakrefLayout;
     private final LongStack dying = new LongStack(1024);
     final LongStack zct = new LongStack(RcCollector.ZCT_LIMIT);
@@ -52,7 +51,6 @@ final class CountDeaths {
         this.gens = gens;
         this.detector = detector;
         this.finalization = finalization;
-        this.scanner = new ObjectScanner(heap);
         this.weakrefLayout = finalization.weakRefLayout();
     }
 
@@ -73,7 +71,8 @@ final class CountDeaths {
     }
 
     private void freeOne(long obj) {
-        int lid = ObjectModel.layoutId(memory.getLong(obj));
+        long h = memory.getLong(obj);
+        int lid = ObjectModel.layoutId(h);
         if (lid == weakrefLayout || (finalization.isActive() && finalization.hasFlags(obj))) {
             if (!finalizeDying(obj)) { // resurrected by its finalizer: tracked again, as CPython re-tracks it
                 gens.clearDying(obj);
@@ -82,15 +81,28 @@ final class CountDeaths {
             }
             finalization.forget(obj);
         }
-        // Children die after the parent, slot 0's subtree first (the scanner walks last to first).
-        scanner.begin(obj);
-        for (long slot = scanner.next(); slot != 0; slot = scanner.next()) {
-            long child = memory.getLong(slot);
-            if (child != 0 && counts.decrement(child) == 0) push(child);
+        // Children die after the parent, slot 0's subtree first: the slots are walked last to first, in
+        // ObjectScanner's order, written out with the walk in locals as TraceKernel.drain does.
+        LayoutKind kind = layouts.kind(lid);
+        if (kind == LayoutKind.FIXED) {
+            for (long mask = layouts.pointerMask(lid); mask != 0; ) {
+                int w = 63 - Long.numberOfLeadingZeros(mask);
+                mask &= ~(1L << w);
+                dropChild(memory.getLong(obj + ObjectModel.HEADER_BYTES + ((long) w << 3)));
+            }
+        } else if (kind == LayoutKind.REF_ARRAY) {
+            for (long a = obj + ObjectModel.HEADER_BYTES + ((long) ObjectModel.length(h) << 3), first = obj + ObjectModel.HEADER_BYTES; a != first; ) {
+                a -= 8;
+                dropChild(memory.getLong(a));
+            }
         }
         gens.clearDying(obj);
         counters.objectsFreed++;
         counters.bytesFreed += heap.free(obj);
+    }
+
+    private void dropChild(long child) {
+        if (child != 0 && counts.decrement(child) == 0) push(child);
     }
 
     boolean isContainer(int lid) { return !layouts.isNoScan(lid) || lid == weakrefLayout; }

@@ -163,6 +163,34 @@ class RcFidelityTest {
 
     // ---- count deaths during which finalizers allocate past the threshold or collect (double frees)
 
+    // ---- CountDeaths' documented order: a dying object's children die slot 0's subtree first
+    // (gclab's rule, not a CPython one: CPython's list_dealloc drops the last item first)
+
+    /** A node and an array holding two finalizable objects each: dropping them finalizes slot 0's object, then slot 1's. */
+    @Test
+    void childrenOfADyingObjectDieFirstSlotFirst() {
+        start(Map.of());
+        m.pushFrame(2);
+        long parent = m.allocate(node);
+        m.setLocal(0, parent);
+        long array = m.allocateArray(LayoutRegistry.REF_ARRAY, 2);
+        m.setLocal(1, array);
+        String[] names = {"node slot 0", "node slot 1", "array slot 0", "array slot 1"};
+        for (int i = 0; i < 4; i++) {
+            long child = m.allocate(node);
+            String name = names[i];
+            fin.registerFinalizer(child, o -> events.add(name));
+            if (i < 2) m.setRef(parent, i, child);
+            else m.setRef(array, i - 2, child);
+        }
+        m.popFrame();
+        assertEquals(4, events.size(), "all four finalized: " + events);
+        int n0 = events.indexOf("node slot 0"), n1 = events.indexOf("node slot 1");
+        int a0 = events.indexOf("array slot 0"), a1 = events.indexOf("array slot 1");
+        assertTrue(n0 < n1, "the node's slot 0 died before its slot 1: " + events);
+        assertTrue(a0 < a1, "the array's slot 0 died before its slot 1: " + events);
+    }
+
     @ParameterizedTest
     @MethodSource("modes")
     void aFinalizerThatAllocatesPastTheThresholdDuringACascadeFreesNothingTwice(Map<String, String> mode) {
