@@ -215,9 +215,13 @@ public final class Targets {
     static String judge(double v, double err, double limit, boolean eitherWay) {
         double worst = eitherWay ? Math.max(v, 1 / v) : v;
         boolean met = worst <= limit;
-        if (Double.isNaN(err) || eitherWay) return met ? "met" : "missed";
-        if (met && v + err > limit) return "met (within error)";
-        if (!met && v - err <= limit) return "missed (within error)";
+        if (Double.isNaN(err)) return met ? "met" : "missed";
+        // the interval [v - err, v + err] against [1/limit, limit] (two-sided) or [-inf, limit]
+        double lo = v - err, hi = v + err;
+        boolean allIn = eitherWay ? lo >= 1 / limit && hi <= limit : hi <= limit;
+        boolean someIn = eitherWay ? hi >= 1 / limit && lo <= limit : lo <= limit;
+        if (met && !allIn) return "met (within error)";
+        if (!met && someIn) return "missed (within error)";
         return met ? "met" : "missed";
     }
 

@@ -96,6 +96,16 @@ class TargetsTest {
     }
 
     @Test
+    void aTwoSidedRatioIsJudgedWithItsErrorToo() {
+        assertEquals("missed (within error)", Targets.judge(2.02, 0.34, 2, true), "1.68..2.36 straddles 2");
+        assertEquals("missed (within error)", Targets.judge(0.48, 0.05, 2, true), "0.43..0.53 straddles 1/2");
+        assertEquals("met (within error)", Targets.judge(1.9, 0.2, 2, true));
+        assertEquals("met", Targets.judge(1.5, 0.2, 2, true));
+        assertEquals("missed", Targets.judge(3.0, 0.5, 2, true));
+        assertEquals("met", Targets.judge(1.5, Double.NaN, 2, true));
+    }
+
+    @Test
     void aMissingAnchorGivesNoRatioButKeepsTheAbsoluteReading() {
         List<Targets.Result> rs = Targets.evaluate(rows(), Targets.Anchors.none());
         Targets.Result random = find(rs, "`random`, N = 1e6, side marks");
