@@ -124,49 +124,23 @@ public final class HeapMemory implements AutoCloseable {
     /** The offset of {@code address} inside {@link #segmentOf its segment}. */
     public static long offsetInSegment(long address) { return offset(address); }
 
-    public long getLong(long address) {
+    public long getLong(long address) { return segment(address).get(LONG, segmentOffset(address)); }
+    public void setLong(long address, long value) { segment(address).set(LONG, segmentOffset(address), value); }
+    public int getInt(long address) { return segment(address).get(INT, segmentOffset(address)); }
+    public void setInt(long address, int value) { segment(address).set(INT, segmentOffset(address), value); }
+    public double getDouble(long address) { return segment(address).get(DOUBLE, segmentOffset(address)); }
+    public void setDouble(long address, double value) { segment(address).set(DOUBLE, segmentOffset(address), value); }
+    public byte getByte(long address) { return segment(address).get(ValueLayout.JAVA_BYTE, segmentOffset(address)); }
+    public void setByte(long address, byte value) { segment(address).set(ValueLayout.JAVA_BYTE, segmentOffset(address), value); }
+
+    /** The segment a word access goes through: the whole reservation if there is one, else the address's chunk. */
+    private MemorySegment segment(long address) {
         MemorySegment r = reservation;
-        return r != null ? r.get(LONG, address - BASE) : chunk(address).get(LONG, offset(address));
+        return r != null ? r : chunk(address);
     }
 
-    public void setLong(long address, long value) {
-        MemorySegment r = reservation;
-        if (r != null) r.set(LONG, address - BASE, value);
-        else chunk(address).set(LONG, offset(address), value);
-    }
-
-    public int getInt(long address) {
-        MemorySegment r = reservation;
-        return r != null ? r.get(INT, address - BASE) : chunk(address).get(INT, offset(address));
-    }
-
-    public void setInt(long address, int value) {
-        MemorySegment r = reservation;
-        if (r != null) r.set(INT, address - BASE, value);
-        else chunk(address).set(INT, offset(address), value);
-    }
-
-    public double getDouble(long address) {
-        MemorySegment r = reservation;
-        return r != null ? r.get(DOUBLE, address - BASE) : chunk(address).get(DOUBLE, offset(address));
-    }
-
-    public void setDouble(long address, double value) {
-        MemorySegment r = reservation;
-        if (r != null) r.set(DOUBLE, address - BASE, value);
-        else chunk(address).set(DOUBLE, offset(address), value);
-    }
-
-    public byte getByte(long address) {
-        MemorySegment r = reservation;
-        return r != null ? r.get(ValueLayout.JAVA_BYTE, address - BASE) : chunk(address).get(ValueLayout.JAVA_BYTE, offset(address));
-    }
-
-    public void setByte(long address, byte value) {
-        MemorySegment r = reservation;
-        if (r != null) r.set(ValueLayout.JAVA_BYTE, address - BASE, value);
-        else chunk(address).set(ValueLayout.JAVA_BYTE, offset(address), value);
-    }
+    /** The offset of {@code address} in {@link #segment}. */
+    private long segmentOffset(long address) { return reservation != null ? address - BASE : offset(address); }
 
     /** Zeroes {@code bytes} bytes from {@code address} (which must lie in one chunk). */
     public void zero(long address, long bytes) {
