@@ -1,6 +1,9 @@
 package dev.gclab.gc.trace;
 
+import dev.gclab.gc.spi.ReachabilityHook;
 import dev.gclab.gc.util.LongDeque;
+import dev.gclab.gc.util.LongIntHashMap;
+import dev.gclab.gc.util.LongStack;
 import dev.gclab.heap.Heap;
 import dev.gclab.heap.WorkCounters;
 import dev.gclab.heap.memory.HeapMemory;
@@ -136,27 +139,20 @@ public abstract class TraceKernel {
                     int w = 63 - Long.numberOfLeadingZeros(mask);
                     mask &= ~(1L << w);
                     slots++;
-                    processSlot(mem, obj + ObjectModel.HEADER_BYTES + ((long) w << 3));
+                    processEdge(obj + ObjectModel.HEADER_BYTES + ((long) w << 3));
                 }
             } else if (kind == LayoutKind.REF_ARRAY) {
                 int n = ObjectModel.length(h);
                 slots += n;
                 for (long a = obj + ObjectModel.HEADER_BYTES + ((long) n << 3), first = obj + ObjectModel.HEADER_BYTES; a != first; ) {
                     a -= 8;
-                    processSlot(mem, a);
+                    processEdge(a);
                 }
             }
         }
         counters.slotsScanned += slots;
         scanned += budget - left;
         return g.isEmpty();
-    }
-
-    private void processSlot(HeapMemory mem, long slot) {
-        long ref = mem.getLong(slot);
-        if (ref == 0) return;
-        long now = traceObject(ref);
-        if (now != ref) mem.setLong(slot, now);
     }
 
     /** Scans grey objects until none is left. */
@@ -177,9 +173,9 @@ public abstract class TraceKernel {
      * the garbage it reaches, at the live objects' current addresses ({@code marking}'s view). Garbage
      * already walked is in {@code fixed} (the collection's record, so each object is walked once).
      */
-    protected final void fixReferencesFrom(long obj, dev.gclab.gc.spi.ReachabilityHook.Marking marking, dev.gclab.gc.util.LongIntHashMap fixed) {
+    protected final void fixReferencesFrom(long obj, ReachabilityHook.Marking marking, LongIntHashMap fixed) {
         if (marking.isLive(obj) || fixed.get(obj) >= 0) return;
-        dev.gclab.gc.util.LongStack work = new dev.gclab.gc.util.LongStack(16);
+        LongStack work = new LongStack(16);
         fixed.put(obj, 1);
         work.push(obj);
         while (!work.isEmpty()) {
