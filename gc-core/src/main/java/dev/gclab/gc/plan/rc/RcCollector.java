@@ -238,7 +238,7 @@ public final class RcCollector implements Collector {
      * field, the one the increment uses, and calls into {@link CountDeaths} only at zero: going
      * through {@code deaths.decrement} (the same code, reached through CountDeaths's field) made C2's
      * steady-state code for an increment/decrement pair 6x slower (20 against 3.2 ns in a plain loop,
-     * JDK 25; RcBench.incrementDecrement 21 against 10 ns). Both forms inline fully; without a
+     * JDK 25; RcBench.incrementDecrement 21-23.5 against 12.5-13.3 ns). Both forms inline fully; without a
      * disassembler here the cause is not pinned down (two field paths to one RefCounts is the suspect).
      */
     private void decrement(long obj) {
